@@ -1,0 +1,27 @@
+// `npm run seed`: load the bundled catalogue into the configured database (idempotent).
+import { loadConfig } from '../config.ts';
+import { seedCatalog, SEED_MATERIAL_COUNT } from '../catalog/seed.ts';
+import { openDatabase } from '../db/open.ts';
+import { logger } from '../logger.ts';
+import { createProgress } from './progress.ts';
+
+const config = loadConfig();
+const db = await openDatabase(config, logger);
+try {
+  const progress = createProgress('seed', SEED_MATERIAL_COUNT);
+  const started = performance.now();
+  const result = await seedCatalog(db.pool, config.SEED_DIR, (p) =>
+    progress.update(p.materialsRead, `(${p.inserted.spectra} new spectra)`),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const { materials, sites, spectra } = result.inserted;
+  progress.finish(
+    `${result.materialsRead} materials read in ${seconds.toFixed(1)} s; inserted ${materials} materials, ${sites} absorbing sites, ${spectra} spectra` +
+      (materials === 0 && spectra === 0 ? ' (already seeded: nothing changed)' : ''),
+  );
+} catch (err) {
+  process.exitCode = 1;
+  console.error(`seed failed: ${(err as Error).message}`);
+} finally {
+  await db.close();
+}

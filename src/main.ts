@@ -1,0 +1,41 @@
+// `npm start`: open the database (embedded PostgreSQL unless DATABASE_URL is set), migrate, seed the bundled
+// catalogue on first start, serve GraphQL. SIGINT/SIGTERM stop the server, then the database.
+import type { AddressInfo } from 'node:net';
+import { countMaterials } from './catalog/sql.ts';
+import { seedCatalog } from './catalog/seed.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { logger } from './logger.ts';
+import { createServer } from './server.ts';
+
+const config = loadConfig();
+const db = await openDatabase(config, logger);
+
+if (config.SEED_ON_START === 'auto' && (await countMaterials(db.pool)) === 0) {
+  logger.info({ seedDir: config.SEED_DIR }, 'empty catalogue: loading the bundled seed catalogue');
+  const result = await seedCatalog(db.pool, config.SEED_DIR);
+  logger.info({ inserted: result.inserted }, 'seed catalogue loaded');
+}
+
+const app = await createServer(config, db, logger);
+const { port } = app.server.address() as AddressInfo;
+const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
+logger.info({ url, port, database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'xasgraph listening');
+if (process.stdout.isTTY) console.log(`\nxasgraph is serving GraphQL at ${url}\n`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  try {
+    await app.close();
+    await db.close();
+  } catch (err) {
+    logger.error({ err }, 'error during shutdown');
+    process.exitCode = 1;
+  }
+  process.exit();
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
