@@ -34,6 +34,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     onLog: (message) => log.debug({ postgres: String(message).trim() }, 'embedded postgres'),
     onError: (message) => log.debug({ postgres: String(message).trim() }, 'embedded postgres'),
   });
+  if (process.getuid?.() === 0) assertReachableByOthers(path.dirname(clusterDir));
   if (fresh) {
     log.info({ clusterDir }, 'initialising the embedded PostgreSQL cluster');
     await server.initialise();
@@ -51,6 +52,18 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
       await server.stop();
     },
   };
+}
+
+/** As root, PostgreSQL runs as the `postgres` system user, who must be able to enter every parent folder. */
+function assertReachableByOthers(dir: string): void {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if ((fs.statSync(current).mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the "postgres" user (it refuses to run as root), who cannot enter ${current}: set XASGRAPH_DATA_DIR to a folder whose parents are world-traversable (e.g. /var/lib/xasgraph), or run as a normal user`,
+      );
+    }
+    if (path.dirname(current) === current) return;
+  }
 }
 
 /** A postmaster.pid left by a killed server whose process is gone blocks start-up: remove it. */

@@ -88,7 +88,7 @@ export const catalogResolvers = {
   },
   Spectrum: {
     uncertainty: (s: Spectrum) => (s.uncertainty.length > 0 ? s.uncertainty : null),
-    material: materialOf,
+    material: (s: Spectrum, _: unknown, ctx: Context) => materialOf(s, ctx),
     async pymatgen(s: Spectrum, _: unknown, ctx: Context) {
       const material = await materialOf(s, ctx);
       const structure = structureOf(material);

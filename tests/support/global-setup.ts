@@ -1,0 +1,44 @@
+// Starts the service under test once for the whole suite, as a user would (`src/main.ts`):
+// - without DATABASE_URL: the service starts its own embedded PostgreSQL in a temporary folder;
+// - with DATABASE_URL (e.g. Debian's PostgreSQL in CI): a fresh database is created on that server.
+// Either way the service migrates and seeds the bundled catalogue at start.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestEnvironment } from './env.ts';
+import { type RunningService, freePort, startService } from './service.ts';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __xasgraphTest: { service: RunningService; env: TestEnvironment; scratch: string } | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'xasgraph-test-'));
+  fs.chmodSync(scratch, 0o755); // as root, PostgreSQL runs as the `postgres` user, who must reach the data folder
+  const dataDir = path.join(scratch, 'data');
+  let env: TestEnvironment;
+  let service: RunningService;
+  const external = process.env.DATABASE_URL;
+  if (external) {
+    const name = `xasgraph_test_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: external });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    await admin.end();
+    const url = new URL(external);
+    url.pathname = `/${name}`;
+    service = await startService({ DATABASE_URL: url.toString(), XASGRAPH_DATA_DIR: dataDir });
+    env = { graphqlUrl: '', baseUrl: '', databaseUrl: url.toString(), adminUrl: external, mode: 'external', dataDir };
+  } else {
+    const pgPort = await freePort();
+    service = await startService({ XASGRAPH_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
+    const base = `postgres://postgres:xasgraph@127.0.0.1:${pgPort}`;
+    env = { graphqlUrl: '', baseUrl: '', databaseUrl: `${base}/xasgraph`, adminUrl: `${base}/postgres`, mode: 'embedded', dataDir };
+  }
+  env.baseUrl = `http://127.0.0.1:${service.port}`;
+  env.graphqlUrl = `${env.baseUrl}/graphql`;
+  process.env.XASGRAPH_TEST_ENV = JSON.stringify(env);
+  globalThis.__xasgraphTest = { service, env, scratch };
+}
