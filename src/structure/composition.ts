@@ -63,10 +63,25 @@ const electronegativityOrder = (a: string, b: string): number => {
 
 const amountText = (n: number) => (n === 1 ? '' : Number.isInteger(n) ? String(n) : String(Number(n.toFixed(6))));
 
-/** pymatgen-style reduced formula, e.g. `Sm2CuAs3O`. */
+/** pymatgen-style reduced formula, e.g. `Sm2CuAs3O`, `SmCu(WO4)2`: a port of pymatgen 2022.11
+ * `pymatgen.core.composition.reduce_formula` (a final pair of close electronegativity forms a polyanion group). */
 export function reducedFormula(composition: Composition): string {
-  const reduced = reduceComposition(composition);
-  return [...reduced.keys()].sort(electronegativityOrder).map((el) => `${el}${amountText(reduced.get(el)!)}`).join('');
+  const symbols = [...composition.keys()].sort(electronegativityOrder);
+  const amounts = [...composition.values()];
+  const factor = amounts.every(Number.isInteger) ? amounts.reduce((g, n) => gcd(g, n), 0) || 1 : 1;
+  let polyanion = '';
+  if (symbols.length >= 3) {
+    const [second, last] = symbols.slice(-2) as [string, string];
+    const gap = (elementBySymbol(last)?.electronegativity ?? NaN) - (elementBySymbol(second)?.electronegativity ?? NaN);
+    if (gap < 1.65) {
+      const pair = new Map([second, last].map((el) => [el, composition.get(el)! / factor]));
+      const pairAmounts = [...pair.values()];
+      const pairFactor = pairAmounts.every(Number.isInteger) ? pairAmounts.reduce((g, n) => gcd(g, n), 0) || 1 : 1;
+      if (pairFactor !== 1) polyanion = `(${reducedFormula(pair)})${amountText(pairFactor)}`;
+    }
+  }
+  const main = polyanion ? symbols.slice(0, -2) : symbols;
+  return main.map((el) => `${el}${amountText(composition.get(el)! / factor)}`).join('') + polyanion;
 }
 
 /** Canonical key of the reduced composition: symbols in alphabetical order, every count written (`Cu1O1`). */
