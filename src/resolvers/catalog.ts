@@ -1,6 +1,6 @@
 // Catalogue resolvers: glue between the schema (src/schema/catalog.graphql) and src/catalog/.
-import type { AbsorbingSite, Material, Spectrum } from '../generated/prisma/client.ts';
-import { listMaterials, listSpectra, type ListArgs, type MaterialFilter, type SpectrumFilter } from '../catalog/catalog.ts';
+import type { Material, Spectrum } from '../generated/prisma/client.ts';
+import { listMaterials, listSpectra } from '../catalog/catalog.ts';
 import { toPymatgenXas } from '../catalog/pymatgen.ts';
 import { NotFoundError } from '../errors.ts';
 import {
@@ -13,6 +13,7 @@ import {
   toPymatgenStructure,
   vectorsFromFlat,
 } from '../structure/structure.ts';
+import type { AbsorbingSiteResolvers, MaterialResolvers, QueryResolvers, SpectrumResolvers } from '../generated/graphql.ts';
 import type { Context } from './context.ts';
 
 /** The structure of a material row, or null when the catalogue has none (spectra ingested without one). */
@@ -27,43 +28,48 @@ async function materialOf(spectrum: Spectrum, ctx: Context): Promise<Material> {
   return material;
 }
 
-export const catalogResolvers = {
+export const catalogResolvers: {
+  Query: QueryResolvers;
+  Material: MaterialResolvers;
+  AbsorbingSite: AbsorbingSiteResolvers;
+  Spectrum: SpectrumResolvers;
+} = {
   Query: {
-    async material(_: unknown, { id }: { id: string }, ctx: Context) {
+    async material(_, { id }, ctx) {
       const material = await ctx.loaders.materialById.load(id);
       if (!material) throw new NotFoundError(`no material with id "${id}" (ids look like "mp-1005792")`);
       return material;
     },
-    async spectrum(_: unknown, { id }: { id: string }, ctx: Context) {
+    async spectrum(_, { id }, ctx) {
       const spectrum = await ctx.loaders.spectrumById.load(id);
       if (!spectrum) throw new NotFoundError(`no spectrum with id "${id}" (ids look like "mp-1005792-XANES-Cu-K" or "mp-1005792-XANES-Cu-K-site8")`);
       return spectrum;
     },
-    async materials(_: unknown, args: ListArgs<MaterialFilter>, ctx: Context) {
+    async materials(_, args, ctx) {
       const page = await listMaterials(ctx.db.prisma, args);
       for (const { node } of page.edges) ctx.loaders.materialById.prime(node.id, node);
       return page;
     },
-    async spectra(_: unknown, args: ListArgs<SpectrumFilter>, ctx: Context) {
+    async spectra(_, args, ctx) {
       const page = await listSpectra(ctx.db.prisma, args);
       for (const { node } of page.edges) ctx.loaders.spectrumById.prime(node.id, node);
       return page;
     },
   },
   Material: {
-    lattice: (m: Material) => (m.lattice.length === 9 ? { matrix: matrixFromFlat(m.lattice), ...latticeParameters(matrixFromFlat(m.lattice)) } : null),
-    sites(m: Material) {
+    lattice: (m) => (m.lattice.length === 9 ? { matrix: matrixFromFlat(m.lattice), ...latticeParameters(matrixFromFlat(m.lattice)) } : null),
+    sites(m) {
       const structure = structureOf(m);
       if (!structure) return [];
       return structure.species.map((species, index) => ({
         index,
         species,
-        fracCoords: structure.fracCoords[index],
+        fracCoords: structure.fracCoords[index]!,
         cartesianCoords: fracToCartesian(structure.fracCoords[index]!, structure.lattice),
       }));
     },
-    absorbingSites: (m: Material, _: unknown, ctx: Context) => ctx.loaders.sitesByMaterial.load(m.id),
-    async spectra(m: Material, args: { siteResolved?: boolean | null; absorbingElement?: string | null; edge?: string | null }, ctx: Context) {
+    absorbingSites: (m, _, ctx) => ctx.loaders.sitesByMaterial.load(m.id),
+    async spectra(m, args, ctx) {
       const spectra = await ctx.loaders.spectraByMaterial.load(m.id);
       return spectra.filter(
         (s) =>
@@ -72,24 +78,24 @@ export const catalogResolvers = {
           (args.edge == null || s.edge === args.edge),
       );
     },
-    structure(m: Material) {
+    structure(m) {
       const structure = structureOf(m);
       if (!structure) return null;
       const comment = `${m.formula} ${m.id}`;
       return { poscar: toPoscar(structure, comment), cif: toCif(structure, m.id), pymatgen: toPymatgenStructure(structure) };
     },
-    provenance: (m: Material) => ({ source: m.provenanceSource, license: m.provenanceLicense, url: m.provenanceUrl }),
+    provenance: (m) => ({ source: m.provenanceSource, license: m.provenanceLicense, url: m.provenanceUrl }),
   },
   AbsorbingSite: {
-    async spectrum(site: AbsorbingSite, _: unknown, ctx: Context) {
+    async spectrum(site, _, ctx) {
       const spectra = await ctx.loaders.spectraByMaterial.load(site.materialId);
       return spectra.find((s) => s.siteIndex === site.siteIndex && s.absorbingElement === site.element) ?? null;
     },
   },
   Spectrum: {
-    uncertainty: (s: Spectrum) => (s.uncertainty.length > 0 ? s.uncertainty : null),
-    material: (s: Spectrum, _: unknown, ctx: Context) => materialOf(s, ctx),
-    async pymatgen(s: Spectrum, _: unknown, ctx: Context) {
+    uncertainty: (s) => (s.uncertainty.length > 0 ? s.uncertainty : null),
+    material: (s, _, ctx) => materialOf(s, ctx),
+    async pymatgen(s, _, ctx) {
       const material = await materialOf(s, ctx);
       const structure = structureOf(material);
       if (!structure) throw new NotFoundError(`spectrum ${s.id}: its material ${material.id} has no structure, which pymatgen's XAS requires`);
