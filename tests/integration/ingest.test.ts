@@ -1,19 +1,19 @@
-// `npm run ingest` as a user runs it: the CLI as a child process against the test database (migrated and
-// seeded by the jest global setup), checked with plain SQL. Fixture documents are copied with their
-// material ids renamed `test-ingest-<case>-mp-…`, so they never meet the seed's rows; they are removed
-// at the end.
+// `npm run ingest` as a user runs it: the CLI as a child process against a scratch database of its own
+// (migrated, empty: the shared catalogue that other test files count stays untouched), checked with plain
+// SQL. Fixture documents are copied with their material ids renamed `test-ingest-<case>-mp-…`.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { testEnvironment } from '../support/env.ts';
+import { type ScratchDatabase, createScratchDatabase } from '../support/scratch-db.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures', 'ingest');
 const PREFIX = 'test-ingest-';
-const databaseUrl = () => process.env.XASGRAPH_TEST_DATABASE_URL ?? testEnvironment().databaseUrl;
+let database: ScratchDatabase;
+const databaseUrl = () => database.url;
 
 let pool: pg.Pool;
 let scratch: string;
@@ -24,6 +24,7 @@ async function removeTestRows(): Promise<void> {
 }
 
 beforeAll(async () => {
+  database = await createScratchDatabase();
   pool = new pg.Pool({ connectionString: databaseUrl(), max: 2 });
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'xasgraph-ingest-'));
   await removeTestRows();
@@ -32,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeTestRows();
   await pool.end();
+  await database.drop();
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -141,15 +143,22 @@ test('one good and one bad file: the good one is stored', async () => {
 });
 
 test('a structure that contradicts the catalogue under the same material id is refused', async () => {
-  const [cu3o2] = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'mp-xas-docs.json'), 'utf8'));
-  cu3o2.material_id = 'mp-361'; // the seed's Cu2O
+  const [first, , second] = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'mp-xas-docs.json'), 'utf8')); // Cu3O2, then Cu2O
+  expect(first.structure).toBeDefined();
+  expect(second.structure).toBeDefined();
+  const id = `${PREFIX}clash-mp-1`;
+  const stored = path.join(scratch, 'stored-structure.json');
+  fs.writeFileSync(stored, JSON.stringify({ ...first, material_id: id }));
+  expect((await runIngest([stored])).code).toBe(0);
+  const before = await spectrumIds(id);
+  expect(before.length).toBeGreaterThan(0);
+  // Another structure under the same id: refused, nothing written.
   const file = path.join(scratch, 'wrong-structure.json');
-  fs.writeFileSync(file, JSON.stringify(cu3o2));
-  const before = await spectrumIds('mp-361-');
+  fs.writeFileSync(file, JSON.stringify({ ...second, material_id: id }));
   const result = await runIngest([file]);
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain(`${file}: material mp-361 is already in the catalogue with a different structure`);
-  expect(await spectrumIds('mp-361-')).toEqual(before);
+  expect(result.stderr).toContain(`${file}: material ${id} is already in the catalogue with a different structure`);
+  expect(await spectrumIds(id)).toEqual(before);
 });
 
 test('usage errors exit 2 with the usage text', async () => {

@@ -6,30 +6,19 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { applyMigrations, pendingMigrations } from '../../src/db/migrate.ts';
-import { testEnvironment } from '../support/env.ts';
+import { MIGRATIONS_DIR, type ScratchDatabase, createScratchDatabase } from '../support/scratch-db.ts';
 import { REPO_ROOT } from '../support/service.ts';
 
-const env = testEnvironment();
-const MIGRATIONS_DIR = path.join(REPO_ROOT, 'prisma', 'migrations');
-const scratchDatabases: string[] = [];
+const scratchDatabases: ScratchDatabase[] = [];
 
 async function scratchDatabase(): Promise<string> {
-  const name = `xasgraph_scratch_${process.pid}_${scratchDatabases.length}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: env.adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  await admin.end();
-  scratchDatabases.push(name);
-  const url = new URL(env.adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const db = await createScratchDatabase({ migrate: false });
+  scratchDatabases.push(db);
+  return db.url;
 }
 
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: env.adminUrl });
-  await admin.connect();
-  for (const name of scratchDatabases) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  await admin.end();
+  for (const db of scratchDatabases) await db.drop();
 });
 
 test('two processes migrating one empty database at once apply each migration exactly once', async () => {

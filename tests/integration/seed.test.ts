@@ -11,10 +11,10 @@ async function tableCounts(): Promise<Record<string, number>> {
   await client.connect();
   try {
     const { rows } = await client.query(
-      `SELECT (SELECT count(*) FROM material WHERE id NOT LIKE 'test-%')::int AS materials,
-              (SELECT count(*) FROM absorbing_site WHERE material_id NOT LIKE 'test-%')::int AS sites,
-              (SELECT count(*) FROM spectrum WHERE material_id NOT LIKE 'test-%')::int AS spectra,
-              (SELECT max(created_at) FROM spectrum WHERE material_id NOT LIKE 'test-%')::text AS newest`,
+      `SELECT (SELECT count(*) FROM material)::int AS materials,
+              (SELECT count(*) FROM absorbing_site)::int AS sites,
+              (SELECT count(*) FROM spectrum)::int AS spectra,
+              (SELECT max(created_at) FROM spectrum)::text AS newest`,
     );
     return rows[0];
   } finally {
