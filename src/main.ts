@@ -1,8 +1,8 @@
 // `npm start`: open the database (embedded PostgreSQL unless DATABASE_URL is set), migrate, seed the bundled
-// catalogue on first start, serve GraphQL. SIGINT/SIGTERM stop the server, then the database.
+// catalogue on first start, serve GraphQL. SIGINT/SIGTERM/SIGHUP stop the server, then the database.
 import type { AddressInfo } from 'node:net';
-import { countMaterials } from './catalog/sql.ts';
 import { seedCatalog } from './catalog/seed.ts';
+import { countMaterials } from './catalog/sql.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { logger } from './logger.ts';
@@ -10,31 +10,29 @@ import { createServer } from './server.ts';
 
 const config = loadConfig();
 const db = await openDatabase(config, logger).catch(failedToStart);
-const app = await prepareAndServe().catch(async (err) => {
-  await db.close().catch(() => undefined);
-  return failedToStart(err);
-});
+const app = await seedIfEmpty()
+  .then(() => createServer(config, db, logger))
+  .catch(async (err) => {
+    await db.close().catch(() => undefined);
+    return failedToStart(err);
+  });
 
-async function prepareAndServe() {
-  if (config.SEED_ON_START === 'auto' && (await countMaterials(db.pool)) === 0) {
-    logger.info({ seedDir: config.SEED_DIR }, 'empty catalogue: loading the bundled seed catalogue');
-    const result = await seedCatalog(db.pool, config.SEED_DIR);
-    logger.info({ inserted: result.inserted }, 'seed catalogue loaded');
-  }
-  return createServer(config, db, logger);
-}
-
-/** Log why start-up failed and exit 1. */
-function failedToStart(err: unknown): never {
-  logger.fatal({ err }, `xasgraph could not start: ${(err as Error).message}`);
-  process.exit(1);
-}
 const { port } = app.server.address() as AddressInfo;
 const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
 logger.info({ url, port, database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'xasgraph listening');
 if (process.stdout.isTTY) console.log(`\nxasgraph is serving GraphQL at ${url}\n`);
 
 let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+
+async function seedIfEmpty(): Promise<void> {
+  if (config.SEED_ON_START !== 'auto' || (await countMaterials(db.pool)) > 0) return;
+  logger.info({ seedDir: config.SEED_DIR }, 'empty catalogue: loading the bundled seed catalogue');
+  const result = await seedCatalog(db.pool, config.SEED_DIR);
+  logger.info({ inserted: result.inserted }, 'seed catalogue loaded');
+}
+
+/** Stop accepting requests, finish those in flight, close the pool, stop the embedded server, exit. */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -48,6 +46,9 @@ async function shutdown(signal: string): Promise<void> {
   }
   process.exit();
 }
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+/** Log why start-up failed and exit 1. */
+function failedToStart(err: unknown): never {
+  logger.fatal({ err }, `xasgraph could not start: ${(err as Error).message}`);
+  process.exit(1);
+}

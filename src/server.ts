@@ -83,19 +83,22 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
+/** The request body as text; rejects with status 413 (and stops reading) past `limit` bytes. */
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        req.off('data', onData);
+        req.pause();
         reject(Object.assign(new Error(`request body larger than ${limit} bytes`), { status: 413 }));
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
@@ -112,6 +115,7 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     resolvers,
     formatError,
     includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // src/main.ts stops the server, then the database, in order
     introspection: config.INTROSPECTION,
     plugins: [limitsPlugin(config)],
   });
@@ -179,6 +183,9 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     handle()
       .catch((err: Error & { status?: number }) => {
         if (err.status === 413) {
+          // Answer, then close the connection rather than read the rest of an oversized upload.
+          res.setHeader('connection', 'close');
+          res.once('finish', () => req.destroy());
           sendJson(res, 413, { errors: [{ message: `${err.message}: send a smaller request`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
         } else {
           log.error({ err, requestId }, 'request failed');

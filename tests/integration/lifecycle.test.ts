@@ -1,9 +1,10 @@
 // `npm start` on the embedded default: a real PostgreSQL under XASGRAPH_DATA_DIR, kept across restarts,
 // and stopped with the service on SIGTERM/SIGINT (no orphan postgres process).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startService } from '../support/service.ts';
+import { REPO_ROOT, freePort, startService } from '../support/service.ts';
 
 function postmasterPid(dataDir: string): number {
   return Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -47,6 +48,29 @@ test.each(['SIGTERM', 'SIGINT'] as const)('%s stops the service and its embedded
     ).json()) as any;
     expect(data.materials.totalCount).toBe(0); // SEED_ON_START=never
     expect(await second.stop()).toBe(0);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test('a process that dies of an uncaught error still stops its embedded PostgreSQL', async () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'xasgraph-crash-'));
+  fs.chmodSync(scratch, 0o755);
+  try {
+    const script = `
+      import { startEmbeddedPostgres } from './src/db/embedded.ts';
+      import { logger } from './src/logger.ts';
+      await startEmbeddedPostgres(${JSON.stringify(scratch)}, ${await freePort()}, logger);
+      setTimeout(() => { throw new Error('boom'); }, 10);`;
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent' };
+    delete env.NODE_OPTIONS;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+    expect(run.stderr).toContain('boom');
+    expect(run.status).toBe(1);
+    // PostgreSQL removes postmaster.pid when its shutdown completes.
+    const pidFile = path.join(scratch, 'postgres', 'postmaster.pid');
+    for (let i = 0; i < 100 && fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.existsSync(pidFile)).toBe(false);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -31,6 +31,7 @@ export async function startService(env: Record<string, string>, timeoutMs = 240_
   const port = Number(env.PORT ?? (await freePort()));
   const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port) };
   delete childEnv.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the service
+  if (!('NODE_ENV' in env)) delete childEnv.NODE_ENV; // jest's NODE_ENV=test changes libraries' behaviour (Apollo's signal handling)
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
