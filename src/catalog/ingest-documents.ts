@@ -7,7 +7,7 @@
 // InputError whose message names the field and says what to fix; the caller adds the file and line.
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.ts';
-import { chemsys, compositionKey, compositionOfSpecies, parseFormula, reducedFormula } from '../structure/composition.ts';
+import { type Composition, chemsys, compositionKey, compositionOfSpecies, parseFormula, reducedFormula } from '../structure/composition.ts';
 import { isElementSymbol } from '../structure/elements.ts';
 import { latticeParameters, type Matrix3, type Structure, type Vector3 } from '../structure/structure.ts';
 import {
@@ -226,9 +226,9 @@ interface Provenance {
   provenanceLicense: string;
 }
 
-/** The material row of a structure. Space group and splits are unknown for uploads. */
-export function materialOfStructure(id: string, structure: Structure, provenance: Provenance): MaterialRecord {
-  const composition = compositionOfSpecies(structure.species);
+/** The material row of an upload: its composition, and its structure where the upload has one. Space group
+ * and splits are unknown for uploads. */
+function uploadedMaterial(id: string, composition: Composition, structure: Structure | null, provenance: Provenance): MaterialRecord {
   const elements = [...composition.keys()].sort();
   return {
     id,
@@ -236,11 +236,11 @@ export function materialOfStructure(id: string, structure: Structure, provenance
     compositionKey: compositionKey(composition),
     elements,
     chemsys: chemsys(elements),
-    nsites: structure.species.length,
-    lattice: structure.lattice.flat(),
-    species: structure.species,
-    fracCoords: structure.fracCoords.flat(),
-    volume: latticeParameters(structure.lattice).volume,
+    nsites: structure ? structure.species.length : null,
+    lattice: structure ? structure.lattice.flat() : [],
+    species: structure ? structure.species : [],
+    fracCoords: structure ? structure.fracCoords.flat() : [],
+    volume: structure ? latticeParameters(structure.lattice).volume : null,
     spacegroupSymbol: null,
     spacegroupNumber: null,
     split: null,
@@ -251,42 +251,29 @@ export function materialOfStructure(id: string, structure: Structure, provenance
   };
 }
 
+/** The material row of a structure. */
+export function materialOfStructure(id: string, structure: Structure, provenance: Provenance): MaterialRecord {
+  return uploadedMaterial(id, compositionOfSpecies(structure.species), structure, provenance);
+}
+
 /** The material row of a material known only by its formula (and, optionally, its element list). */
 export function materialOfFormula(id: string, formula: unknown, elementList: unknown, provenance: Provenance): MaterialRecord {
   if (typeof formula !== 'string') fail(`formula_pretty must be a chemical formula such as "Cu2O", found ${describeValue(formula)}`, 'formula_pretty');
-  let composition;
+  let composition: Composition;
   try {
     composition = parseFormula(formula);
   } catch (err) {
     fail(`formula_pretty: ${(err as Error).message}`, 'formula_pretty');
   }
-  const elements = [...composition.keys()].sort();
   if (present(elementList)) {
+    const elements = [...composition.keys()].sort();
     if (!Array.isArray(elementList)) fail(`elements must be a list of element symbols, found ${describeValue(elementList)}`, 'elements');
     const listed = [...new Set(elementList.map((e: unknown, i) => elementSymbol(e, `elements[${i}]`)))].sort();
     if (listed.join(',') !== elements.join(',')) {
       fail(`elements [${listed.join(', ')}] do not match formula_pretty "${formula}" (elements ${elements.join(', ')}); correct one of them`, 'elements');
     }
   }
-  return {
-    id,
-    formula: reducedFormula(composition),
-    compositionKey: compositionKey(composition),
-    elements,
-    chemsys: chemsys(elements),
-    nsites: null,
-    lattice: [],
-    species: [],
-    fracCoords: [],
-    volume: null,
-    spacegroupSymbol: null,
-    spacegroupNumber: null,
-    split: null,
-    siteAverageNote: null,
-    provenanceSource: provenance.provenanceSource,
-    provenanceLicense: provenance.provenanceLicense,
-    provenanceUrl: null,
-  };
+  return uploadedMaterial(id, composition, null, provenance);
 }
 
 /** A field given both at the document level and in its `spectrum`: the two must agree. */
