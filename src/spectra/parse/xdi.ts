@@ -1,0 +1,134 @@
+// XDI 1.0 / 1.1 (XAS Data Interchange) text: version line, `# Family.key: value` fields, `# ///` comments,
+// `# ---` header end, optional label line, whitespace-delimited numeric rows.
+// Spec: XraySpectroscopy/XAS-Data-Interchange specification/spec.md and dictionary.md (see
+// shared/notes/formats-normalisation-ecosystem.md §1.1); fatal vs warning as libxdifile, stricter on data.
+import { InputError } from '../../errors.ts';
+import { muFromChannels } from './channels.ts';
+import { parseNumber, quote, splitLines } from './numbers.ts';
+import type { RawSpectrum } from './types.ts';
+
+/** hc in eV·Å (CODATA 2018: 12398.419843 eV·Å), for angle → energy with the mono d-spacing. */
+const HC_EV_ANGSTROM = 12398.419843;
+/** libxdifile's MAX_COLUMNS. */
+const MAX_COLUMNS = 128;
+
+const VERSION_LINE = /^#\s*XDI\/(\d+(?:\.\d+)*)\s*(.*)$/i;
+const FIELD = /^#\s*([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$/;
+
+/** Parses an XDI file; throws `InputError` on what libxdifile rejects and on what matching needs. */
+export function parseXdi(text: string): RawSpectrum {
+  const lines = splitLines(text);
+  const version = VERSION_LINE.exec(lines[0]?.trim() ?? '');
+  if (!version) throw new InputError('not an XDI file: line 1 must start with "# XDI/1.0"');
+  const warnings: string[] = [];
+  const fields: Record<string, string> = {};
+  const comments: string[] = [];
+  let state: 'fields' | 'comments' | 'data' = 'fields';
+  let sawEnd = false;
+  let labelLine: string | null = null;
+  const rows: { cells: string[]; no: number }[] = [];
+
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (trimmed.startsWith('#')) {
+      if (state === 'data') {
+        if (rows.length > 0) warnings.push(`ignored a comment line among the data rows (line ${i + 1})`);
+        else labelLine = trimmed;
+        continue;
+      }
+      if (/^#\s*-{3,}/.test(trimmed)) {
+        state = 'data';
+        sawEnd = true;
+        continue;
+      }
+      if (/^#\s*\/{3,}/.test(trimmed)) {
+        state = 'comments';
+        continue;
+      }
+      if (state === 'comments') {
+        comments.push(trimmed.replace(/^#\s?/, ''));
+        continue;
+      }
+      const field = FIELD.exec(trimmed);
+      if (field) fields[`${field[1]!.toLowerCase()}.${field[2]!.toLowerCase()}`] = field[3]!;
+      else warnings.push(`line ${i + 1} is not a "# Family.key: value" field; ignored it`);
+      continue;
+    }
+    if (state !== 'data') {
+      if (!sawEnd) warnings.push('no "# ---" line ends the header');
+      state = 'data';
+      sawEnd = true;
+    }
+    rows.push({ cells: trimmed.split(/\s+/), no: i + 1 });
+  }
+  if (rows.length === 0) throw new InputError('the XDI file has no data rows after its header');
+
+  const width = rows[0]!.cells.length;
+  if (width > MAX_COLUMNS) throw new InputError(`line ${rows[0]!.no} has ${width} columns; XDI allows at most ${MAX_COLUMNS}`);
+  const data: number[][] = Array.from({ length: width }, () => []);
+  for (const { cells, no } of rows) {
+    if (cells.length !== width) throw new InputError(`line ${no} has ${cells.length} values, expected ${width} like the first data row`);
+    cells.forEach((cell, c) => {
+      const value = parseNumber(cell);
+      if (value === null) throw new InputError(`line ${no}, column ${c + 1}: ${quote(cell)} is not a number`);
+      data[c]!.push(value);
+    });
+  }
+
+  // Column names and units from `Column.N: name unit [|| detail]`, else the label line, else colN.
+  const names: string[] = [];
+  const units: Record<string, string> = {};
+  const labels = labelLine ? labelLine.replace(/^#\s*/, '').split(/\s+/).filter(Boolean) : [];
+  for (let c = 0; c < width; c++) {
+    const spec = fields[`column.${c + 1}`];
+    const [name, unit] = spec ? spec.split('||')[0]!.trim().split(/\s+/) : [];
+    const label = name ?? labels[c] ?? `col${c + 1}`;
+    names.push(label.toLowerCase());
+    if (unit) units[label.toLowerCase()] = unit;
+  }
+
+  const columns = new Map(names.map((n, c) => [n, data[c]!] as const));
+  const abscissa = names[0]!;
+  let energies = data[0]!;
+  const unit = (units[abscissa] ?? 'eV').toLowerCase();
+  if (abscissa === 'angle' || unit.startsWith('deg') || unit.startsWith('rad')) {
+    const d = parseNumber((fields['mono.d_spacing'] ?? '').split(/\s+/)[0] ?? '');
+    if (d === null || !(d > 0)) throw new InputError('the abscissa is a mono angle but Mono.d_spacing is missing or not a positive number (Å)');
+    const toRad = unit.startsWith('rad') ? 1 : Math.PI / 180;
+    energies = energies.map((a) => HC_EV_ANGSTROM / (2 * d * Math.sin(a * toRad))); // Bragg: E = hc / (2 d sin θ)
+    warnings.push(`converted mono angle to energy with Mono.d_spacing = ${d} Å`);
+  } else if (unit === 'kev') {
+    energies = energies.map((e) => e * 1000);
+  } else if (unit !== 'ev') {
+    throw new InputError(`the energy unit "${units[abscissa]}" in Column.1 is not supported; use eV or keV`);
+  } else if (abscissa !== 'energy') {
+    warnings.push(`column 1 is "${abscissa}"; read it as energy in eV (XDI: column 1 is the abscissa)`);
+  }
+
+  const choice = muFromChannels(columns);
+  if (!choice) {
+    throw new InputError(
+      `cannot find mu(E) in columns ${names.join(', ')}: need mutrans or mufluor, or i0 with itrans or ifluor`,
+    );
+  }
+  warnings.push(...choice.warnings);
+  return {
+    energies,
+    mu: choice.mu,
+    element: fields['element.symbol'] || null,
+    edge: fields['element.edge'] || null,
+    energyUnitDeclared: fields['column.1'] !== undefined,
+    warnings,
+    metadata: {
+      xdiVersion: version[1]!,
+      applications: version[2]!.trim(),
+      fields,
+      columns: names,
+      units,
+      muSource: choice.source,
+      comments,
+    },
+  };
+}
