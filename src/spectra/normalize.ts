@@ -4,6 +4,7 @@
 // for computed (FEFF) spectra. Pure: plain arrays in, plain data out.
 import { InputError } from '../errors.ts';
 import { derivative, findEnergyStep, indexNearest, indexOf, polyfit, pyRound, smooth } from './math.ts';
+import { type OrderedSpectrum, sortAndMergeByEnergy } from './order.ts';
 
 /** Highest degree Larch allows for the post-edge polynomial (`MAX_NNORM`). */
 export const MAX_NNORM = 5;
@@ -76,11 +77,7 @@ export interface PreEdgeResult {
 }
 
 /** A spectrum made fit for {@link preEdge} by {@link prepareSpectrum}. */
-export interface PreparedSpectrum {
-  energies: number[];
-  mu: number[];
-  warnings: string[];
-}
+export type PreparedSpectrum = OrderedSpectrum;
 
 /**
  * Put a spectrum in the form {@link preEdge} requires: sorted by energy, with points at the same energy
@@ -92,30 +89,7 @@ export interface PreparedSpectrum {
  */
 export function prepareSpectrum(energies: readonly number[], mu: readonly number[]): PreparedSpectrum {
   checkLengths(energies, mu);
-  const warnings: string[] = [];
-  const order = energies.map((_, i) => i);
-  if (energies.some((e, i) => i > 0 && e < energies[i - 1]!)) {
-    order.sort((a, b) => energies[a]! - energies[b]! || a - b);
-    warnings.push('energies were not in increasing order; the points were sorted by energy');
-  }
-  const outE: number[] = [];
-  const outMu: number[] = [];
-  let merged = 0;
-  for (let k = 0; k < order.length; ) {
-    const e = energies[order[k]!]!;
-    let sum = 0;
-    let count = 0;
-    while (k < order.length && energies[order[k]!] === e) {
-      sum += mu[order[k]!]!;
-      count++;
-      k++;
-    }
-    merged += count - 1;
-    outE.push(e);
-    outMu.push(sum / count);
-  }
-  if (merged > 0) warnings.push(`${merged} point(s) repeated an energy already present; each set was merged into one point (mean mu)`);
-  return { energies: outE, mu: outMu, warnings };
+  return sortAndMergeByEnergy(energies, mu);
 }
 
 /**
