@@ -17,6 +17,8 @@ const config: CodegenConfig = {
           Material: './prisma/client.ts#Material as MaterialRow',
           Spectrum: './prisma/client.ts#Spectrum as SpectrumRow',
           AbsorbingSite: './prisma/client.ts#AbsorbingSite as AbsorbingSiteRow',
+          Identification: '../identify/identify.ts#Identification as IdentificationResult',
+          Match: '../identify/identify.ts#IdentifiedMatch',
         },
       },
     },

@@ -13,11 +13,13 @@ import type { Database } from './db/client.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { MIGRATIONS_DIR } from './db/open.ts';
 import { InputError, NotFoundError } from './errors.ts';
+import { IDENTIFY_QUERY, identifyUploadVariables } from './identify/upload.ts';
 import { measureQuery } from './graphql/limits.ts';
 import type { Logger } from './logger.ts';
 import { metricsRegistry } from './metrics.ts';
 import type { Context } from './resolvers/context.ts';
 import { resolvers } from './resolvers/index.ts';
+import { ReferenceIndex } from './search/reference-index.ts';
 
 const SCHEMA_DIR = path.join(PROJECT_ROOT, 'src', 'schema');
 
@@ -120,6 +122,15 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     plugins: [limitsPlugin(config)],
   });
   await apollo.start();
+  const index = new ReferenceIndex(db.pool);
+  const contextFor = (requestId: string): Context => ({
+    db,
+    loaders: createCatalogLoaders(db.prisma),
+    index,
+    requestId,
+    log: log.child({ requestId }),
+  });
+
 
   const graphql = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) => {
     const headers = new HeaderMap();
@@ -138,10 +149,9 @@ export async function createServer(config: Config, db: Database, log: Logger): P
         }
       } else body = text;
     }
-    const requestLog = log.child({ requestId });
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => ({ db, loaders: createCatalogLoaders(db.prisma), requestId, log: requestLog }),
+      context: async () => contextFor(requestId),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -151,6 +161,23 @@ export async function createServer(config: Config, db: Database, log: Logger): P
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
+  };
+
+  /** POST /identify (multipart upload): runs identifySpectrum and answers its GraphQL JSON. */
+  const identifyUpload = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) => {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST a multipart form with a "file" field (curl -F file=@sample.xdi)' });
+    let variables: Record<string, unknown>;
+    try {
+      variables = await identifyUploadVariables(req, url);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return sendJson(res, 400, { errors: [{ message: err.message, extensions: { code: 'BAD_USER_INPUT', field: err.field } }] });
+    }
+    const response = await apollo.executeOperation({ query: IDENTIFY_QUERY, variables }, { contextValue: contextFor(requestId) });
+    if (response.body.kind !== 'single') throw new Error('identify: unexpected incremental response');
+    const { data, errors } = response.body.singleResult;
+    const status = errors?.some((e) => e.extensions?.code === 'BAD_USER_INPUT') ? 400 : errors ? 500 : 200;
+    return sendJson(res, status, errors ? { data, errors } : { data });
   };
 
   const server = http.createServer((req, res) => {
@@ -173,6 +200,8 @@ export async function createServer(config: Config, db: Database, log: Logger): P
         case '/metrics':
           res.writeHead(200, { 'content-type': metricsRegistry.contentType });
           return res.end(await metricsRegistry.metrics());
+        case '/identify':
+          return identifyUpload(req, res, url, requestId);
         case '/':
         case '/graphql':
           return graphql(req, res, url, requestId);

@@ -1,6 +1,7 @@
 // All resolvers, merged per type.
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { catalogResolvers } from './catalog.ts';
+import { identifyResolvers } from './identify.ts';
 
 function literalToJson(node: ValueNode): unknown {
   switch (node.kind) {
@@ -31,7 +32,9 @@ export const VERSION = '0.1.0';
 
 export const resolvers = {
   JSON: JSONScalar,
-  Query: { version: () => VERSION, ...catalogResolvers.Query },
+  Query: { version: () => VERSION, ...catalogResolvers.Query, ...identifyResolvers.Query },
+  Identification: identifyResolvers.Identification,
+  Match: identifyResolvers.Match,
   Material: catalogResolvers.Material,
   AbsorbingSite: catalogResolvers.AbsorbingSite,
   Spectrum: catalogResolvers.Spectrum,

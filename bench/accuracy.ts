@@ -1,0 +1,264 @@
+// Development benchmark of the identification methods (issue 3, item 8): ENSEMBLE and ELSIE_REFERENCE side by
+// side, on (1) SYNTHETIC self-retrieval — every seed material's site-averaged FEFF spectrum, perturbed as an
+// experiment would be (rigid shift, Gaussian broadening, sloping background, 1 % noise, arbitrary scale;
+// fixed random seed) — and (2) the measured Cu K-edge spectra of ../shared/data/xas-data-library/.
+// Reads the seed file directly (no database). Prints tables; never passes or fails.
+//   npm run bench:accuracy [-- --elsie N]   (N: ELSIE subsample size, default 12; 0 skips it)
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { omnixasToCatalog, parseOmnixasRecord } from '../src/catalog/omnixas.ts';
+import { elsieReferenceRank, type LabelledSpectrum } from '../src/spectra/elsie/index.ts';
+import {
+  consensus, consensusWeights, isConfident, MIN_CONFIDENT_SCORE, prepareQuery, prepareReferences, rankEnsemble,
+  type EnsembleResult,
+} from '../src/spectra/ensemble/index.ts';
+import { parseSpectrumFile } from '../src/spectra/parse/index.ts';
+import { fmt, printTable, quantile } from './support.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const LIBRARY = path.resolve(ROOT, '..', 'shared', 'data', 'xas-data-library');
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ELSIE_SAMPLE = arg('elsie', 12);
+
+/** mulberry32: a small deterministic PRNG. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const uniform = (r: () => number, a: number, b: number): number => a + (b - a) * r();
+const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+
+interface Entry {
+  id: string;
+  formula: string;
+  energies: number[];
+  mu: number[];
+  oxidation: number | null;
+  coordination: number | null;
+}
+
+/** Multiplicity-weighted mean of site values (null when any site lacks one), rounded to 0.01. */
+function weightedMean(sites: { multiplicity: number; value: number | null }[]): number | null {
+  if (sites.length === 0 || sites.some((s) => s.value === null)) return null;
+  const total = sites.reduce((s, x) => s + x.multiplicity, 0);
+  return Math.round((sites.reduce((s, x) => s + x.multiplicity * x.value!, 0) / total) * 100) / 100;
+}
+
+function loadSeed(): Entry[] {
+  const text = zlib.gunzipSync(fs.readFileSync(path.join(ROOT, 'seed', 'omnixas-cu-feff', 'materials.jsonl.gz'))).toString('utf8');
+  const entries: Entry[] = [];
+  for (const line of text.trim().split('\n')) {
+    const batch = omnixasToCatalog(parseOmnixasRecord(JSON.parse(line)));
+    const avg = batch.spectra.find((s) => s.siteIndex === null);
+    if (!avg) continue;
+    const sites = batch.sites;
+    entries.push({
+      id: avg.materialId,
+      formula: batch.materials[0]!.formula,
+      energies: avg.energies,
+      mu: avg.mu,
+      oxidation: weightedMean(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.oxidationState }))),
+      coordination: weightedMean(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.coordinationNumber }))),
+    });
+  }
+  return entries;
+}
+
+/**
+ * SYNTHETIC "measurement" of a FEFF spectrum: 0 below its first energy, a 50-eV pre-edge region, Gaussian
+ * broadening (FWHM 1–2 eV), a rigid shift of ±(1–5) eV, arbitrary scale (0.2–5), a sloping background
+ * (offset and slope), Gaussian noise of 1 % of the edge step; 0.5-eV steps.
+ */
+export function perturb(energies: readonly number[], mu: readonly number[], r: () => number): { energies: number[]; mu: number[]; shift: number } {
+  const step = 0.5;
+  const start = energies[0]! - 50;
+  const n = Math.floor((energies[energies.length - 1]! - start) / step) + 1;
+  const fwhm = uniform(r, 1, 2);
+  const sigma = fwhm / 2.3548;
+  const shift = (r() < 0.5 ? -1 : 1) * uniform(r, 1, 5);
+  const scale = Math.exp(uniform(r, Math.log(0.2), Math.log(5)));
+  const offset = uniform(r, -0.5, 1.5) * scale;
+  const slope = uniform(r, -3e-3, 1e-3) * scale;
+  const e0 = energies[0]!;
+  const out: number[] = [];
+  const es: number[] = [];
+  // Broaden by direct Gaussian quadrature on the source (0 below its first energy, held above its last).
+  const at = (e: number): number => {
+    if (e < energies[0]!) return 0;
+    if (e >= energies[energies.length - 1]!) return mu[mu.length - 1]!;
+    let j = 0;
+    while (energies[j + 1]! <= e) j++;
+    return mu[j]! + ((e - energies[j]!) / (energies[j + 1]! - energies[j]!)) * (mu[j + 1]! - mu[j]!);
+  };
+  for (let i = 0; i < n; i++) {
+    const e = start + i * step;
+    let s = 0;
+    let w = 0;
+    for (let k = -16; k <= 16; k++) {
+      const x = (k / 4) * sigma;
+      const g = Math.exp(-0.5 * (x / sigma) ** 2);
+      s += g * at(e + x);
+      w += g;
+    }
+    es.push(e + shift);
+    out.push(scale * (s / w) + offset + slope * (e - e0) + 0.01 * scale * gauss(r));
+  }
+  return { energies: es, mu: out, shift };
+}
+
+function rankOf<T>(list: readonly T[], pred: (x: T) => boolean): number {
+  const i = list.findIndex(pred);
+  return i < 0 ? Infinity : i + 1;
+}
+
+function main(): void {
+  const t0 = performance.now();
+  const entries = loadSeed();
+  console.log(`seed: ${entries.length} materials with a site-averaged spectrum (${fmt((performance.now() - t0) / 1000, 1)} s to read)`);
+  const t1 = performance.now();
+  const refs = prepareReferences(entries.map((e) => ({ id: e.id, energies: e.energies, mu: e.mu })));
+  console.log(`prepareReferences: ${fmt(performance.now() - t1)} ms`);
+
+  // ---- synthetic self-retrieval ----
+  const r = rng(20240917);
+  const queries = entries.map((e) => perturb(e.energies, e.mu, r));
+  const stat = { top1: 0, top5: 0, ox: 0, oxN: 0, cn: 0, cnN: 0, shiftErr: [] as number[], times: [] as number[], rankTimes: [] as number[], best: [] as number[], confident: 0, checked: 0, same10: 0 };
+  const results: EnsembleResult[] = [];
+  queries.forEach((q, i) => {
+    const start = performance.now();
+    const pq = prepareQuery(q.energies, q.mu);
+    const mid = performance.now();
+    const res = rankEnsemble(pq, refs, { top: 10 });
+    stat.times.push(performance.now() - start);
+    stat.rankTimes.push(performance.now() - mid);
+    results.push(res);
+    const rank = rankOf(res.matches, (m) => m.index === i);
+    if (rank === 1) stat.top1++;
+    if (rank <= 5) stat.top5++;
+    const self = res.matches.find((m) => m.index === i);
+    if (self) stat.shiftErr.push(Math.abs(self.energyShift - q.shift));
+    stat.best.push(res.bestScore);
+    if (isConfident(res)) stat.confident++;
+    const w = consensusWeights(res.matches);
+    const ox = consensus(res.matches.slice(0, w.length).map((m, k) => ({ weight: w[k]!, value: entries[m.index]!.oxidation })));
+    const cn = consensus(res.matches.slice(0, w.length).map((m, k) => ({ weight: w[k]!, value: entries[m.index]!.coordination })));
+    if (entries[i]!.oxidation !== null) {
+      stat.oxN++;
+      if (ox?.value === entries[i]!.oxidation) stat.ox++;
+    }
+    if (entries[i]!.coordination !== null) {
+      stat.cnN++;
+      if (cn?.value === entries[i]!.coordination) stat.cn++;
+    }
+    if (i % 10 === 0) {
+      // two-stage vs exhaustive: same top 10?
+      const ex = rankEnsemble(pq, refs, { top: 10, exhaustive: true });
+      stat.checked++;
+      if (ex.matches.map((m) => m.index).join() === res.matches.map((m) => m.index).join()) stat.same10++;
+    }
+  });
+  const n = entries.length;
+
+  // ---- abstention calibration: leave the query's formula out of the catalogue (a compound it lacks) ----
+  const byFormula = new Map<string, number[]>();
+  entries.forEach((e, i) => byFormula.set(e.formula, [...(byFormula.get(e.formula) ?? []), i]));
+  const outBest: number[] = [];
+  let outConfident = 0;
+  for (let i = 0; i < n; i += 5) {
+    const excluded = new Set(byFormula.get(entries[i]!.formula));
+    const candidates = Uint32Array.from(entries.map((_, j) => j).filter((j) => !excluded.has(j)));
+    const res = rankEnsemble(prepareQuery(queries[i]!.energies, queries[i]!.mu), refs, { candidates });
+    outBest.push(res.bestScore);
+    if (isConfident(res)) outConfident++;
+  }
+
+  // ---- ELSIE_REFERENCE on a subsample ----
+  const labelled: LabelledSpectrum[] = entries.map((e) => ({ energies: e.energies, mu: e.mu, label: String(entries.indexOf(e)) }));
+  const elsie = { top1: 0, top5: 0, ox: 0, oxN: 0, cn: 0, cnN: 0, times: [] as number[], ens1: 0, ens5: 0 };
+  const sample: number[] = [];
+  for (let k = 0; k < ELSIE_SAMPLE; k++) sample.push(Math.floor((k * n) / Math.max(1, ELSIE_SAMPLE)));
+  for (const i of sample) {
+    const start = performance.now();
+    const res = elsieReferenceRank({ energies: queries[i]!.energies, mu: queries[i]!.mu }, labelled);
+    elsie.times.push(performance.now() - start);
+    const ranking = res.ranking.map((x) => Number(x.label));
+    const rank = rankOf(ranking, (j) => j === i);
+    if (rank === 1) elsie.top1++;
+    if (rank <= 5) elsie.top5++;
+    const top5 = res.ranking.slice(0, 5);
+    const ox = consensus(top5.map((x) => ({ weight: x.borda, value: entries[Number(x.label)]!.oxidation })));
+    const cn = consensus(top5.map((x) => ({ weight: x.borda, value: entries[Number(x.label)]!.coordination })));
+    if (entries[i]!.oxidation !== null) { elsie.oxN++; if (ox?.value === entries[i]!.oxidation) elsie.ox++; }
+    if (entries[i]!.coordination !== null) { elsie.cnN++; if (cn?.value === entries[i]!.coordination) elsie.cn++; }
+    const er = rankOf(results[i]!.matches, (m) => m.index === i);
+    if (er === 1) elsie.ens1++;
+    if (er <= 5) elsie.ens5++;
+  }
+
+  const pct = (a: number, b: number): string => (b === 0 ? '–' : `${fmt((100 * a) / b, 1)} % (${a}/${b})`);
+  console.log('\nSYNTHETIC self-retrieval (perturbed FEFF site averages; seed 20240917)');
+  printTable(
+    ['method', 'queries', 'top-1', 'top-5', 'oxidation state (top-5 vote)', 'coordination number (top-5 vote)', 'ms/query p50', 'p95'],
+    [
+      ['ENSEMBLE', n, pct(stat.top1, n), pct(stat.top5, n), pct(stat.ox, stat.oxN), pct(stat.cn, stat.cnN), fmt(quantile(stat.times, 0.5), 2), fmt(quantile(stat.times, 0.95), 2)],
+      ...(sample.length
+        ? [
+            ['ENSEMBLE (same subsample)', sample.length, pct(elsie.ens1, sample.length), pct(elsie.ens5, sample.length), '', '', '', ''],
+            ['ELSIE_REFERENCE (subsample)', sample.length, pct(elsie.top1, sample.length), pct(elsie.top5, sample.length), pct(elsie.ox, elsie.oxN), pct(elsie.cn, elsie.cnN), fmt(quantile(elsie.times, 0.5), 0), fmt(quantile(elsie.times, 0.95), 0)],
+          ]
+        : []),
+    ],
+  );
+  console.log(`ENSEMBLE per query: prepareQuery + rankEnsemble p50 ${fmt(quantile(stat.times, 0.5), 2)} ms (rankEnsemble alone p50 ${fmt(quantile(stat.rankTimes, 0.5), 2)} ms, p95 ${fmt(quantile(stat.rankTimes, 0.95), 2)} ms) against ${n} references`);
+  console.log(`energyShift error of the self match: median ${fmt(quantile(stat.shiftErr, 0.5), 2)} eV, p95 ${fmt(quantile(stat.shiftErr, 0.95), 2)} eV (grid step 0.5 eV)`);
+  console.log(`two-stage vs exhaustive: identical top 10 for ${stat.same10}/${stat.checked} queries (every 10th)`);
+  console.log(`\nabstention calibration (bestScore; rule: confident iff bestScore ≥ ${MIN_CONFIDENT_SCORE} and margin ≥ 0)`);
+  printTable(
+    ['case', 'n', 'p1', 'p5', 'p50', 'p95', 'confident'],
+    [
+      ['in catalogue (self)', stat.best.length, fmt(quantile(stat.best, 0.01), 4), fmt(quantile(stat.best, 0.05), 4), fmt(quantile(stat.best, 0.5), 4), fmt(quantile(stat.best, 0.95), 4), pct(stat.confident, n)],
+      ['formula left out', outBest.length, fmt(quantile(outBest, 0.01), 4), fmt(quantile(outBest, 0.05), 4), fmt(quantile(outBest, 0.5), 4), fmt(quantile(outBest, 0.95), 4), pct(outConfident, outBest.length)],
+    ],
+  );
+
+  // ---- measured spectra ----
+  const index = JSON.parse(fs.readFileSync(path.join(LIBRARY, 'index.json'), 'utf8')) as { file: string; element: string; sample_formula: string; sample_name: string }[];
+  const rows: (string | number)[][] = [];
+  for (const item of index.filter((x) => x.element === 'Cu')) {
+    const parsed = parseSpectrumFile({ text: fs.readFileSync(path.join(LIBRARY, item.file), 'utf8'), absorbingElement: 'Cu' });
+    const expected = item.sample_formula;
+    const inCatalogue = entries.some((e) => e.formula === expected);
+    const start = performance.now();
+    const pq = prepareQuery(parsed.energies, parsed.mu);
+    const res = rankEnsemble(pq, refs, { top: 10 });
+    const ms = performance.now() - start;
+    const full = rankEnsemble(pq, refs, { top: n, exhaustive: true });
+    const rank = rankOf(full.matches, (m) => entries[m.index]!.formula === expected);
+    const w = consensusWeights(res.matches);
+    const ox = consensus(res.matches.slice(0, w.length).map((m, k) => ({ weight: w[k]!, value: entries[m.index]!.oxidation })));
+    const el = elsieReferenceRank({ energies: parsed.energies, mu: parsed.mu }, labelled);
+    const elRank = rankOf(el.ranking, (x) => entries[Number(x.label)]!.formula === expected);
+    const elOx = consensus(el.ranking.slice(0, 5).map((x) => ({ weight: x.borda, value: entries[Number(x.label)]!.oxidation })));
+    rows.push([
+      path.basename(item.file), `${expected}${inCatalogue ? '' : ' (not in catalogue)'}`,
+      rank === Infinity ? '–' : rank, elRank === Infinity ? '–' : elRank,
+      ox ? `${ox.value} (${fmt(ox.confidence * 100)} %)` : '–', elOx ? `${elOx.value} (${fmt(elOx.confidence * 100)} %)` : '–',
+      fmt(res.bestScore, 4), fmt(res.margin, 4), String(isConfident(res)),
+      res.matches.slice(0, 3).map((m) => entries[m.index]!.formula).join(' '), fmt(ms, 1),
+    ]);
+  }
+  console.log('\nMEASURED Cu K-edge spectra (xas-data-library); rank = first catalogue entry with the expected reduced formula');
+  printTable(['file', 'expected', 'rank ENSEMBLE', 'rank ELSIE', 'ox. state ENSEMBLE', 'ox. state ELSIE', 'best score', 'margin', 'confident', 'top 3 (ENSEMBLE)', 'ms'], rows);
+}
+
+main();

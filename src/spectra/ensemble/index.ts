@@ -1,0 +1,11 @@
+// ENSEMBLE: the default ranking method (issue 3, item 3). prepareReferences once per catalogue,
+// prepareQuery per spectrum, rankEnsemble, then consensus / isConfident on the matches.
+export { GRID_MAX, GRID_MIN, GRID_POINTS, GRID_STEP } from './grid.ts';
+export { WINDOWS, SHIFT_MAX, type Window } from './windows.ts';
+export { prepareReferences, DEFAULT_BROADENING, type PreparedReferences, type ReferenceOptions } from './references.ts';
+export { prepareQuery, type PreparedQuery } from './query.ts';
+export { rankEnsemble, SCREEN_KEEP, type EnsembleMatch, type EnsembleResult, type RankOptions } from './rank.ts';
+export {
+  consensus, consensusWeights, isConfident, CONSENSUS_TOP, MIN_CONFIDENT_MARGIN, MIN_CONFIDENT_SCORE,
+  type Consensus, type ConsensusShare,
+} from './consensus.ts';

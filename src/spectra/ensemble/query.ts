@@ -1,0 +1,49 @@
+// The query side of ENSEMBLE: normalise (Larch pre_edge for measured spectra, the computed path for
+// computed ones), align at the half-step, resample on the common grid widened by the shift range so each
+// searched shift is a slice.
+import { preEdge, prepareSpectrum } from '../normalize.ts';
+import { GRID_MIN, GRID_POINTS, GRID_STEP, halfStepEnergy, resampleUniform } from './grid.ts';
+import { SHIFT_STEPS } from './windows.ts';
+
+/** A query ready for {@link rankEnsemble}. */
+export interface PreparedQuery {
+  /** Edge energy found by the normalisation (Larch: maximum derivative), eV. */
+  e0: number;
+  /** Edge step of the raw μ. */
+  edgeStep: number;
+  /** Half-step energy (first crossing of 0.5 of the normalised μ), eV: the alignment point. */
+  halfStep: number;
+  /** The normalised spectrum for plotting (flattened for measured spectra), on the input energies. */
+  energies: number[];
+  mu: number[];
+  computed: boolean;
+  /** Normalised μ at halfStep + GRID_MIN + (i − SHIFT_STEPS)·GRID_STEP, i < GRID_POINTS + 2·SHIFT_STEPS. */
+  extended: Float64Array;
+  warnings: string[];
+}
+
+/**
+ * Normalise and align a spectrum to be identified. Measured spectra: Larch `pre_edge` defaults, flattened
+ * (identification-lessons.md §1); computed ones (`computed: true`): the computed-spectrum path, 0 below
+ * the first energy. Throws InputError (from the normalisation) for a spectrum with no usable edge.
+ */
+export function prepareQuery(
+  energies: readonly number[],
+  mu: readonly number[],
+  options: { computed?: boolean } = {},
+): PreparedQuery {
+  const computed = options.computed ?? false;
+  const s = prepareSpectrum(energies, mu);
+  const e = s.energies;
+  const pre = preEdge(e, s.mu, { computed });
+  const norm = computed ? pre.norm : pre.flat!;
+  const halfStep = halfStepEnergy(e, norm);
+  if (!Number.isFinite(halfStep)) throw new Error('the normalised spectrum never reaches half its edge step');
+  const n = GRID_POINTS + 2 * SHIFT_STEPS;
+  const extended = resampleUniform(e, norm, halfStep + GRID_MIN - SHIFT_STEPS * GRID_STEP, GRID_STEP, n, computed ? 0 : null);
+  const warnings = [...s.warnings, ...pre.warnings];
+  if (e[e.length - 1]! < halfStep + 60) {
+    warnings.push(`the spectrum ends ${(e[e.length - 1]! - halfStep).toFixed(1)} eV above the half-step; matching uses up to +90 eV, the rest is held at the last value`);
+  }
+  return { e0: pre.e0, edgeStep: pre.edgeStep, halfStep, energies: e, mu: norm, computed, extended, warnings };
+}

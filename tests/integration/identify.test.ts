@@ -1,0 +1,174 @@
+// identifySpectrum / identifySpectra over GraphQL against the seeded catalogue (2,523 Cu K-edge averages).
+import fs from 'node:fs';
+import path from 'node:path';
+import { graphql } from '../support/env.ts';
+import { REPO_ROOT } from '../support/service.ts';
+
+const fixture = (name: string) => fs.readFileSync(path.join(REPO_ROOT, 'tests/fixtures/spectra', name));
+
+const IDENTIFY = `query($input: SpectrumInput!, $options: IdentifyOptions) {
+  identifySpectrum(input: $input, options: $options) {
+    absorbingElement edge candidatesConsidered confident warnings
+    oxidationState { value confidence distribution { value share } }
+    coordinationNumber { value confidence distribution { value share } }
+    matches { rank score votes energyShift material { id formula elements } spectrum { id siteIndex } }
+    normalized { e0 edgeStep energies mu }
+  }
+}`;
+
+async function identify(input: Record<string, unknown>, options: Record<string, unknown> = {}) {
+  const { body } = await graphql(IDENTIFY, { input, options });
+  return body;
+}
+
+async function catalogueSpectrum(id: string): Promise<{ energies: number[]; mu: number[] }> {
+  const { body } = await graphql(`query($id: ID!) { spectrum(id: $id) { energies mu } }`, { id });
+  return body.data.spectrum;
+}
+
+describe('identifySpectrum', () => {
+  test('a measured CuO (tenorite) XDI file: Cu K edge, ten ranked matches, Cu(II) by consensus', async () => {
+    const body = await identify({ file: fixture('CuO_tenorite_13K_01.xdi').toString('utf8') });
+    expect(body.errors).toBeUndefined();
+    const r = body.data.identifySpectrum;
+    expect(r).toMatchObject({ absorbingElement: 'Cu', edge: 'K', candidatesConsidered: 2523 });
+    expect(r.matches.map((m: any) => m.rank)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const m of r.matches) {
+      expect(m.score).toBeGreaterThanOrEqual(0);
+      expect(m.score).toBeLessThanOrEqual(1);
+      expect(m.spectrum.siteIndex).toBeNull();
+      expect(m.spectrum.id).toBe(`${m.material.id}-XANES-Cu-K`);
+    }
+    const votes = r.matches.map((m: any) => m.votes);
+    expect([...votes].sort((a, b) => b - a)).toEqual(votes);
+    expect(r.oxidationState.value).toBe(2);
+    expect(r.oxidationState.distribution.reduce((s: number, d: any) => s + d.share, 0)).toBeCloseTo(1, 9);
+    expect(r.normalized.e0).toBeGreaterThan(8975);
+    expect(r.normalized.e0).toBeLessThan(9000);
+    expect(r.normalized.energies.length).toBe(r.normalized.mu.length);
+  });
+
+  test.each(['ENSEMBLE', 'ELSIE_REFERENCE'])('%s: a catalogue spectrum sent back (computed) finds its own material first', async (method) => {
+    const own = await catalogueSpectrum('mp-1005792-XANES-Cu-K');
+    const body = await identify({ ...own, absorbingElement: 'Cu', edge: 'K', computed: true }, { method, top: 3 });
+    expect(body.errors).toBeUndefined();
+    const first = body.data.identifySpectrum.matches[0];
+    expect(first.material.id).toBe('mp-1005792');
+    expect(Math.abs(first.energyShift)).toBeLessThan(0.5);
+  });
+
+  test('a known energy shift of the input comes back as the match’s energyShift', async () => {
+    const own = await catalogueSpectrum('mp-1005792-XANES-Cu-K');
+    const shifted = { energies: own.energies.map((e) => e + 4), mu: own.mu, absorbingElement: 'Cu', edge: 'K', computed: true };
+    const first = (await identify(shifted, { top: 1 })).data.identifySpectrum.matches[0];
+    expect(first.material.id).toBe('mp-1005792');
+    expect(first.energyShift).toBeCloseTo(4, 0);
+  });
+
+  test('Cu2S is not in the catalogue: no confident match', async () => {
+    const r = (await identify({ file: fixture('Cu2S_13K_01.xdi').toString('utf8') })).data.identifySpectrum;
+    expect(r.confident).toBe(false);
+    expect(r.matches.length).toBe(10);
+  });
+
+  test('restrictElements and groupByFormula', async () => {
+    const file = fixture('CuO_tenorite_13K_01.xdi').toString('utf8');
+    const r = (await identify({ file }, { restrictElements: ['O'], groupByFormula: true, top: 20 })).data.identifySpectrum;
+    expect(r.candidatesConsidered).toBeGreaterThan(0);
+    expect(r.candidatesConsidered).toBeLessThan(100);
+    for (const m of r.matches) for (const el of m.material.elements) expect(['Cu', 'O']).toContain(el);
+    const formulas = r.matches.map((m: any) => m.material.formula);
+    expect(new Set(formulas).size).toBe(formulas.length);
+    expect(formulas).toContain('CuO');
+  });
+
+  test('a gzipped Athena project sent as base64', async () => {
+    const r = await identify({ file: fixture('cu-generated.prj.gz').toString('base64'), format: 'ATHENA_PRJ' }, { top: 3 });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.identifySpectrum).toMatchObject({ absorbingElement: 'Cu', edge: 'K' });
+    expect(r.data.identifySpectrum.matches).toHaveLength(3);
+  });
+});
+
+describe('identifySpectra', () => {
+  test('answers a series in input order', async () => {
+    const own = await catalogueSpectrum('mp-1005792-XANES-Cu-K');
+    const { body } = await graphql(
+      `query($inputs: [SpectrumInput!]!) { identifySpectra(inputs: $inputs, options: { top: 1 }) { matches { material { id } } } }`,
+      { inputs: [{ file: fixture('CuO_tenorite_13K_01.xdi').toString('utf8') }, { ...own, absorbingElement: 'Cu', computed: true }] },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.identifySpectra).toHaveLength(2);
+    expect(body.data.identifySpectra[1].matches[0].material.id).toBe('mp-1005792');
+  });
+});
+
+describe('bad input', () => {
+  const codeAndMessage = (body: any) => [body.errors?.[0]?.extensions?.code, body.errors?.[0]?.message];
+
+  test.each([
+    ['no spectrum at all', {}, {}, /give the spectrum as energies and mu/],
+    ['both arrays and a file', { energies: [1], mu: [1], file: 'x' }, {}, /either energies and mu, or a file/],
+    ['too few points', { energies: [8980, 8990, 9000], mu: [0, 1, 1], absorbingElement: 'Cu' }, {}, /at least 20/],
+    ['a negative energy', { energies: Array.from({ length: 30 }, (_, i) => i - 5), mu: Array.from({ length: 30 }, () => 1), absorbingElement: 'Cu' }, {}, /energy must be positive/],
+    ['top too large', { file: 'placeholder' }, { top: 101 }, /top must be between 1 and 100/],
+    ['an unknown element in restrictElements', { file: 'placeholder' }, { restrictElements: ['Qq'] }, /"Qq" is not an element symbol/],
+  ])('%s', async (_name, input, options, message) => {
+    const realFile = fixture('CuO_tenorite_13K_01.xdi').toString('utf8');
+    const body = await identify((input as any).file === 'placeholder' ? { file: realFile } : input, options);
+    const [code, text] = codeAndMessage(body);
+    expect(code).toBe('BAD_USER_INPUT');
+    expect(text).toMatch(message);
+  });
+
+  test('an element the catalogue has no spectra for lists what it has', async () => {
+    const body = await identify({ file: fixture('anatase_exp.txt').toString('utf8'), absorbingElement: 'Ti', edge: 'K' });
+    const [code, text] = codeAndMessage(body);
+    expect(code).toBe('BAD_USER_INPUT');
+    expect(text).toMatch(/no XANES spectra for the Ti K edge; it has: Cu K XANES \(2523 spectra\)/);
+  });
+
+  test('a batch over 1,000 spectra', async () => {
+    const input = { energies: [1, 2], mu: [1, 2] };
+    const { body } = await graphql(`query($inputs: [SpectrumInput!]!) { identifySpectra(inputs: $inputs) { confident } }`, {
+      inputs: Array.from({ length: 1001 }, () => input),
+    });
+    expect(codeAndMessage(body)).toEqual(['BAD_USER_INPUT', expect.stringMatching(/at most 1000 spectra per call \(got 1001\)/)]);
+  });
+});
+
+describe('POST /identify (multipart upload)', () => {
+  const { baseUrl } = JSON.parse(process.env.XASGRAPH_TEST_ENV!);
+
+  test('a file upload answers the same JSON as identifySpectrum', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([fixture('CuO_tenorite_13K_01.xdi')]), 'CuO_tenorite_13K_01.xdi');
+    const response = await fetch(`${baseUrl}/identify?top=3&groupByFormula=true`, { method: 'POST', body: form });
+    expect(response.status).toBe(200);
+    const upload = (await response.json()) as any;
+    const viaGraphql = await identify({ file: fixture('CuO_tenorite_13K_01.xdi').toString('utf8') }, { top: 3, groupByFormula: true });
+    const ids = (r: any) => r.matches.map((m: any) => m.material.id);
+    expect(ids(upload.data.identifySpectrum)).toEqual(ids(viaGraphql.data.identifySpectrum));
+    expect(upload.data.identifySpectrum.matches[0].score).toBe(viaGraphql.data.identifySpectrum.matches[0].score);
+  });
+
+  test('a gzipped file, and bad uploads', async () => {
+    const gz = new FormData();
+    gz.append('file', new Blob([fixture('cu-generated.prj.gz')]), 'cu.prj.gz');
+    const ok = await fetch(`${baseUrl}/identify?top=1`, { method: 'POST', body: gz });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as any).data.identifySpectrum.absorbingElement).toBe('Cu');
+
+    const empty = new FormData();
+    empty.append('note', 'no file here');
+    const noFile = await fetch(`${baseUrl}/identify`, { method: 'POST', body: empty });
+    expect(noFile.status).toBe(400);
+    expect(((await noFile.json()) as any).errors[0].message).toMatch(/no file: send it as the multipart form field "file"/);
+
+    const tooFew = new FormData();
+    tooFew.append('file', new Blob(['8980 0\n8990 1\n9000 1\n']), 'short.txt');
+    const bad = await fetch(`${baseUrl}/identify?absorbingElement=Cu`, { method: 'POST', body: tooFew });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -1,0 +1,124 @@
+// ENSEMBLE ranking on real seed spectra (100 OmniXAS FEFF site averages), perturbed as an experiment
+// would be (shift, broadening, background, noise, scale).
+import { omnixasToCatalog, parseOmnixasRecord } from '../../src/catalog/omnixas.ts';
+import {
+  consensus, isConfident, prepareQuery, prepareReferences, rankEnsemble, type PreparedReferences,
+} from '../../src/spectra/ensemble/index.ts';
+import { seedRecords } from '../support/seed.ts';
+
+interface Ref { id: string; energies: number[]; mu: number[] }
+
+let refs: Ref[];
+let prepared: PreparedReferences;
+
+beforeAll(() => {
+  refs = [];
+  const records = seedRecords();
+  for (let i = 0; i < records.length && refs.length < 100; i += 25) {
+    const avg = omnixasToCatalog(parseOmnixasRecord(records[i])).spectra.find((s) => s.siteIndex === null);
+    if (avg) refs.push({ id: avg.materialId, energies: avg.energies, mu: avg.mu });
+  }
+  prepared = prepareReferences(refs);
+});
+
+/** A SYNTHETIC measurement: 50 eV of pre-edge, Gaussian broadening, shift, scale, sloping background, noise. */
+function measure(ref: Ref, shift: number, seed: number): { energies: number[]; mu: number[] } {
+  let state = seed;
+  const random = (): number => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const at = (e: number): number => {
+    if (e < ref.energies[0]!) return 0;
+    if (e >= ref.energies.at(-1)!) return ref.mu.at(-1)!;
+    let j = 0;
+    while (ref.energies[j + 1]! <= e) j++;
+    return ref.mu[j]! + ((e - ref.energies[j]!) / (ref.energies[j + 1]! - ref.energies[j]!)) * (ref.mu[j + 1]! - ref.mu[j]!);
+  };
+  const energies: number[] = [];
+  const mu: number[] = [];
+  const sigma = 1.5 / 2.3548;
+  for (let e = ref.energies[0]! - 50; e <= ref.energies.at(-1)!; e += 0.5) {
+    let s = 0;
+    let w = 0;
+    for (let k = -12; k <= 12; k++) {
+      const g = Math.exp(-0.5 * (k / 4) ** 2);
+      s += g * at(e + (k / 4) * sigma);
+      w += g;
+    }
+    energies.push(e + shift);
+    mu.push(2.5 * (s / w) + 0.3 - 0.001 * (e - ref.energies[0]!) + 0.025 * (random() - 0.5));
+  }
+  return { energies, mu };
+}
+
+test('a perturbed spectrum retrieves its own material first, and the shift is recovered', () => {
+  for (const [k, shift] of [[3, 3.7], [60, -2.2], [95, 4.9]] as const) {
+    const m = measure(refs[k]!, shift, k + 1);
+    const result = rankEnsemble(prepareQuery(m.energies, m.mu), prepared, { top: 5 });
+    expect(result.matches[0]!.index).toBe(k);
+    // The FEFF grid starts at the reference's own first energy: the query is the reference moved by `shift`.
+    expect(Math.abs(result.matches[0]!.energyShift - shift)).toBeLessThan(0.5);
+    for (const match of result.matches) {
+      expect(match.score).toBeGreaterThanOrEqual(0);
+      expect(match.score).toBeLessThanOrEqual(1);
+    }
+    expect(result.bestScore).toBe(result.matches[0]!.score);
+  }
+});
+
+test('matches are sorted by votes, deterministic, and the screen agrees with the exhaustive search', () => {
+  const m = measure(refs[77]!, -1.3, 9);
+  const query = prepareQuery(m.energies, m.mu);
+  const a = rankEnsemble(query, prepared, { top: 10, screenKeep: 40, finalists: 20 });
+  const b = rankEnsemble(query, prepared, { top: 10, screenKeep: 40, finalists: 20 });
+  expect(b).toEqual(a);
+  for (let i = 1; i < a.matches.length; i++) expect(a.matches[i - 1]!.votes).toBeGreaterThanOrEqual(a.matches[i]!.votes);
+  const exhaustive = rankEnsemble(query, prepared, { top: 10, exhaustive: true, finalists: 20 });
+  expect(exhaustive.matches.map((x) => x.index)).toEqual(a.matches.map((x) => x.index));
+});
+
+test('restricting candidates works', () => {
+  const m = measure(refs[10]!, 2, 3);
+  const query = prepareQuery(m.energies, m.mu);
+  const candidates = [5, 6, 7, 8, 9, 11];
+  const result = rankEnsemble(query, prepared, { candidates, top: 10 });
+  expect(result.candidatesConsidered).toBe(6);
+  expect(result.matches.map((x) => x.index).sort((x, y) => x - y)).toEqual(candidates);
+  expect(() => rankEnsemble(query, prepared, { candidates: [100000] })).toThrow(/not a reference index/);
+});
+
+test('a computed query goes through the computed path and scores ~1 against itself', () => {
+  const r = refs[42]!;
+  const query = prepareQuery(r.energies, r.mu, { computed: true });
+  expect(query.computed).toBe(true);
+  expect(query.energies).toHaveLength(query.mu.length);
+  const result = rankEnsemble(query, prepared, { top: 3 });
+  expect(result.matches[0]!.index).toBe(42);
+  expect(result.matches[0]!.score).toBeGreaterThan(0.99);
+});
+
+test('consensus: weighted shares, nulls left out, ties to the smaller value', () => {
+  expect(consensus([])).toBeNull();
+  expect(consensus([{ weight: 1, value: null }])).toBeNull();
+  const c = consensus([{ weight: 3, value: 2 }, { weight: 1, value: 1 }, { weight: 1, value: 2 }, { weight: 5, value: null }, { weight: 0, value: 3 }])!;
+  expect(c.value).toBe(2);
+  expect(c.confidence).toBeCloseTo(0.8);
+  expect(c.distribution).toEqual([{ value: 2, share: 0.8 }, { value: 1, share: expect.closeTo(0.2) }]);
+  expect(consensus([{ weight: 1, value: 2 }, { weight: 1, value: 1 }])!.value).toBe(1);
+  expect(consensus([{ weight: 1, value: 1.499999 }, { weight: 1, value: 1.5 }])!.confidence).toBe(1);
+});
+
+test('isConfident: weak best or a disagreeing top abstains', () => {
+  expect(isConfident({ bestScore: 0.995, margin: 0.001 })).toBe(true);
+  expect(isConfident({ bestScore: 0.9, margin: 0.1 })).toBe(false);
+  expect(isConfident({ bestScore: 0.995, margin: -0.002 })).toBe(false);
+});
+
+test('a reference without a usable edge is left out, not fatal', () => {
+  const flat = { id: 'flat', energies: Array.from({ length: 60 }, (_, i) => 8980 + i), mu: Array.from({ length: 60 }, () => 1) };
+  const ramp = { id: 'edge', energies: Array.from({ length: 173 }, (_, i) => 8980 + i * 0.8), mu: Array.from({ length: 173 }, (_, i) => 1 / (1 + Math.exp(-(i * 0.8 - 15) / 1.5))) };
+  const prepared = prepareReferences([flat, ramp]);
+  expect(prepared.skipped.map((s) => s.id)).toEqual(['flat']);
+  const query = prepareQuery(ramp.energies, ramp.mu, { computed: true });
+  const result = rankEnsemble(query, prepared, { top: 5 });
+  expect(result.candidatesConsidered).toBe(1);
+  expect(result.matches.map((m) => prepared.ids[m.index])).toEqual(['edge']);
+});
