@@ -82,6 +82,18 @@ describe('identifySpectrum', () => {
     expect(formulas).toContain('CuO');
   });
 
+  test('plain columns: a measured Cu foil (no Cu metal in the catalogue) is not a confident match', async () => {
+    const r = await identify({ file: fixture('cu.xmu').toString('utf8'), format: 'COLUMNS', absorbingElement: 'Cu' });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.identifySpectrum).toMatchObject({ absorbingElement: 'Cu', edge: 'K', confident: false });
+  });
+
+  test('pymatgen XAS JSON is read; a Co K-edge spectrum is refused since the catalogue holds only Cu K', async () => {
+    const r = await identify({ file: fixture('LiCoO2_k_xanes.json').toString('utf8'), format: 'AUTO' });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toMatch(/no XANES spectra for the Co K edge; it has: Cu K XANES/);
+  });
+
   test('a gzipped Athena project sent as base64', async () => {
     const r = await identify({ file: fixture('cu-generated.prj.gz').toString('base64'), format: 'ATHENA_PRJ' }, { top: 3 });
     expect(r.errors).toBeUndefined();
