@@ -1,5 +1,5 @@
-// Turns an identification's input (arrays or a file) into a clean spectrum with its absorbing element and
-// edge, using the pure parsers of src/spectra/parse/.
+// Turns an identification's input (arrays or a file: text, or gzip as base64) into a clean spectrum with its
+// absorbing element and edge, using the pure parsers of src/spectra/parse/.
 import { InputError } from '../errors.ts';
 import { cleanSpectrum, parseSpectrumFile, type SpectrumFormatOption } from '../spectra/parse/index.ts';
 import { resolveElementEdge } from '../spectra/parse/resolve.ts';
@@ -24,22 +24,13 @@ export interface InputSpectrum {
   warnings: string[];
 }
 
-/** A file sent as base64 (gzip and other binary content) rather than as text. */
-function fileBytesOrText(file: string): { text?: string; bytes?: Uint8Array } {
-  const compact = file.trim();
-  if (compact.length >= 8 && compact.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.startsWith('H4sI')) {
-    return { bytes: Buffer.from(compact, 'base64') };
-  }
-  return { text: file };
-}
-
 export function readInputSpectrum(input: SpectrumInput): InputSpectrum {
   const hasArrays = input.energies != null || input.mu != null;
   if (hasArrays && input.file != null) throw new InputError('give either energies and mu, or a file, not both', 'input');
   const declared = { absorbingElement: input.absorbingElement ?? undefined, edge: input.edge ?? undefined };
   let parsed: { energies: number[]; mu: number[]; absorbingElement: string | null; edge: string | null; warnings: string[] };
   if (input.file != null) {
-    parsed = parseSpectrumFile({ ...fileBytesOrText(input.file), format: input.format ?? 'AUTO', group: input.group ?? undefined, ...declared });
+    parsed = parseSpectrumFile({ text: input.file, format: input.format ?? 'AUTO', group: input.group ?? undefined, ...declared });
   } else if (input.energies != null && input.mu != null) {
     const clean = cleanSpectrum(input.energies, input.mu);
     const resolved = resolveElementEdge(clean, { element: null, edge: null, energyUnitDeclared: false }, declared);
