@@ -12,12 +12,11 @@
 // NODE_ENV and LOG_LEVEL of the service (default production and info, as deployed; its log goes to a file in
 // the data folder),
 // BENCH_SERVICE_NODE_ARGS (extra node flags for the service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { PROJECT_ROOT } from '../src/config.ts';
-import { fmt, freePort, machineSummary, makeTempDir, printTable, quantile, removeDir, withCleanup } from './support.ts';
+import { type BenchService, fmt, machineSummary, makeTempDir, printTable, quantile, removeDir, startBenchService, withCleanup } from './support.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP_S = Math.min(3, DURATION_S);
@@ -26,8 +25,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SERVICE_NODE_ENV = process.env.NODE_ENV ?? 'production';
 /** How long a first start may take (cluster creation + seeding). */
 const READY_TIMEOUT_MS = 180_000;
-/** How long the service may take to stop after SIGTERM, and then its PostgreSQL. */
-const STOP_TIMEOUT_MS = 30_000;
 
 const QUERIES: { name: string; query: string }[] = [
   {
@@ -51,70 +48,28 @@ interface Measured {
 
 const keepDataDir = Boolean(process.env.BENCH_DATA_DIR);
 const dataDir = process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : makeTempDir('xasgraph-bench-api');
-const logFile = path.join(dataDir, 'bench-api-service.log');
-let service: ChildProcess | null = null;
-let postgresPid: number | null = null;
+let service: BenchService | null = null;
 const results: Measured[] = [];
 const notes: string[] = [];
 
 await withCleanup(
   async () => {
-    await stopService();
+    if (service) notes.push(...(await service.stop()));
     if (!keepDataDir) removeDir(dataDir);
   },
   async () => {
-    const port = await freePort();
-    const pgPort = await freePort();
     console.log(`xasgraph API benchmark — ${machineSummary()}`);
-    console.log(`service on 127.0.0.1:${port}, embedded PostgreSQL on ${pgPort}, data in ${dataDir}${keepDataDir ? ' (kept)' : ''}`);
+    console.log(`data in ${dataDir}${keepDataDir ? ' (kept)' : ''}`);
     console.log(`service NODE_ENV=${SERVICE_NODE_ENV}; autocannon in this process: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per query\n`);
     fs.mkdirSync(dataDir, { recursive: true });
-    const base = `http://127.0.0.1:${port}`;
     const started = performance.now();
-    service = startService(port, pgPort);
-    await waitUntilReady(base);
+    const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    service = await startBenchService(PROJECT_ROOT, dataDir, { NODE_ENV: SERVICE_NODE_ENV }, READY_TIMEOUT_MS, nodeArgs);
     notes.push(`service ready after ${((performance.now() - started) / 1000).toFixed(1)} s (a first start creates the cluster and seeds the catalogue)`);
-    postgresPid = readPostgresPid();
-    for (const { name, query } of QUERIES) results.push(await measure(base, name, query));
+    for (const { name, query } of QUERIES) results.push(await measure(service.base, name, query));
   },
 );
 report();
-
-function startService(port: number, pgPort: number): ChildProcess {
-  const log = fs.openSync(logFile, 'a');
-  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      EMBEDDED_PG_PORT: String(pgPort),
-      XASGRAPH_DATA_DIR: dataDir,
-      DATABASE_URL: '', // always the embedded server
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-      NODE_ENV: SERVICE_NODE_ENV,
-    },
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
-  return child;
-}
-
-async function waitUntilReady(base: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (service?.exitCode !== null) throw new Error(`the service exited with code ${service?.exitCode}:\n${logTail()}`);
-    try {
-      const res = await fetch(`${base}/readyz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`the service was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${logTail()}`);
-}
 
 async function measure(base: string, name: string, query: string): Promise<Measured> {
   const body = JSON.stringify({ query });
@@ -170,67 +125,6 @@ async function sqlQueriesTotal(base: string): Promise<number> {
   const match = /^xasgraph_sql_queries_total(?:\{[^}]*\})? (\S+)$/m.exec(text);
   if (!match) throw new Error('xasgraph_sql_queries_total is not in /metrics');
   return Number(match[1]);
-}
-
-function readPostgresPid(): number | null {
-  try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-/** SIGTERM to the service, wait for it; then make sure the PostgreSQL it started is gone too. */
-async function stopService(): Promise<void> {
-  const child = service;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const stopped = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
-    if (!stopped) {
-      notes.push(`the service did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM: killed`);
-      child.kill('SIGKILL');
-      await exited;
-    } else {
-      notes.push(`service stopped on SIGTERM (exit code ${child.exitCode})`);
-    }
-  }
-  const pid = postgresPid ?? readPostgresPid();
-  if (pid === null) return;
-  if (await waitForExit(pid, 10_000)) {
-    notes.push(`its PostgreSQL (pid ${pid}) is gone`);
-    return;
-  }
-  // The service died without stopping its database: fast shutdown of that one postmaster, by its pid.
-  notes.push(`PostgreSQL pid ${pid} was still running after the service stopped: sent it SIGINT (fast shutdown)`);
-  process.kill(pid, 'SIGINT');
-  if (!(await waitForExit(pid, 20_000))) notes.push(`PostgreSQL pid ${pid} is STILL running: stop it by hand`);
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
-    }
-    await sleep(100);
-  }
-  return false;
-}
-
-function logTail(): string {
-  try {
-    return fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-  } catch {
-    return '(no service log)';
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function report(): void {

@@ -1,5 +1,6 @@
 // Helpers shared by the benchmarks (bench/*.ts): free ports, temporary folders, statistics, and a plain-text
 // table. Benchmarks print numbers; they never pass or fail.
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -89,4 +90,122 @@ export async function withCleanup<T>(cleanup: () => Promise<void>, body: () => P
     process.off('SIGTERM', onSignal);
     await once();
   }
+}
+
+/** A running service started by {@link startBenchService}. */
+export interface BenchService {
+  base: string;
+  logFile: string;
+  /** SIGTERM, wait, then make sure its PostgreSQL is gone; returns what happened, one note a line. */
+  stop(): Promise<string[]>;
+}
+
+/**
+ * Start `node --import tsx src/main.ts` as `npm start` does, on free ports, with its embedded PostgreSQL in
+ * `dataDir` (its log goes to a file there), and wait for /readyz (a first start creates the cluster and seeds).
+ */
+export async function startBenchService(
+  projectRoot: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+  readyTimeoutMs = 180_000,
+  nodeArgs: string[] = [],
+): Promise<BenchService> {
+  const port = await freePort();
+  const pgPort = await freePort();
+  const logFile = path.join(dataDir, 'bench-service.log');
+  const log = fs.openSync(logFile, 'a');
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      EMBEDDED_PG_PORT: String(pgPort),
+      XASGRAPH_DATA_DIR: dataDir,
+      DATABASE_URL: '', // always the embedded server
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      ...env,
+    },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const base = `http://127.0.0.1:${port}`;
+  const logTail = () => {
+    try {
+      return fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+    } catch {
+      return '(no service log)';
+    }
+  };
+  const readPostgresPid = (): number | null => {
+    try {
+      const pid = Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    } catch {
+      return null;
+    }
+  };
+  let postgresPid: number | null = null;
+  const stop = async (): Promise<string[]> => {
+    const notes: string[] = [];
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
+      if (!stopped) {
+        notes.push('the service did not stop within 30 s of SIGTERM: killed');
+        child.kill('SIGKILL');
+        await exited;
+      } else {
+        notes.push(`service stopped on SIGTERM (exit code ${child.exitCode})`);
+      }
+    }
+    const pid = postgresPid ?? readPostgresPid();
+    if (pid === null) return notes;
+    if (await waitForExit(pid, 10_000)) {
+      notes.push(`its PostgreSQL (pid ${pid}) is gone`);
+      return notes;
+    }
+    notes.push(`PostgreSQL pid ${pid} was still running after the service stopped: sent it SIGINT (fast shutdown)`);
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 20_000))) notes.push(`PostgreSQL pid ${pid} is STILL running: stop it by hand`);
+    return notes;
+  };
+  const deadline = Date.now() + readyTimeoutMs;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}:\n${logTail()}`);
+      if (Date.now() > deadline) throw new Error(`the service was not ready within ${readyTimeoutMs / 1000} s:\n${logTail()}`);
+      try {
+        if ((await fetch(`${base}/readyz`)).status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      await sleep(250);
+    }
+  } catch (err) {
+    for (const note of await stop()) console.error(`- ${note}`);
+    throw err;
+  }
+  postgresPid = readPostgresPid();
+  return { base, logFile, stop };
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
+    }
+    await sleep(100);
+  }
+  return false;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
