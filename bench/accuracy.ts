@@ -14,7 +14,7 @@ import {
   type EnsembleResult,
 } from '../src/spectra/ensemble/index.ts';
 import { parseSpectrumFile } from '../src/spectra/parse/index.ts';
-import { fmt, printTable, quantile } from './support.ts';
+import { fmt, printTable, quantile, seededRandom } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LIBRARY = path.resolve(ROOT, '..', 'shared', 'data', 'xas-data-library');
@@ -24,17 +24,6 @@ const arg = (name: string, fallback: number): number => {
 };
 const ELSIE_SAMPLE = arg('elsie', 12);
 
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const uniform = (r: () => number, a: number, b: number): number => a + (b - a) * r();
 const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
@@ -130,7 +119,7 @@ function main(): void {
   console.log(`prepareReferences: ${fmt(performance.now() - t1)} ms`);
 
   // ---- synthetic self-retrieval ----
-  const r = rng(20240917);
+  const r = seededRandom(20240917);
   const queries = entries.map((e) => perturb(e.energies, e.mu, r));
   const stat = { top1: 0, top5: 0, ox: 0, oxN: 0, cn: 0, cnN: 0, shiftErr: [] as number[], times: [] as number[], rankTimes: [] as number[], best: [] as number[], confident: 0, checked: 0, same10: 0 };
   const results: EnsembleResult[] = [];

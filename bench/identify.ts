@@ -27,7 +27,7 @@ import { readInputSpectrum, type SpectrumInput } from '../src/identify/input.ts'
 import { IDENTIFY_QUERY } from '../src/identify/upload.ts';
 import { elsieReferenceRank, type LabelledSpectrum } from '../src/spectra/elsie/index.ts';
 import { prepareQuery, prepareReferences, rankEnsemble, type PreparedReferences } from '../src/spectra/ensemble/index.ts';
-import { type BenchService, fmt, machineSummary, makeTempDir, printTable, quantile, removeDir, secondsSince, startBenchService, withCleanup } from './support.ts';
+import { type BenchService, fmt, machineSummary, makeTempDir, printTable, quantile, removeDir, secondsSince, seededRandom, startBenchService, withCleanup } from './support.ts';
 
 const envList = (name: string, fallback: string): number[] =>
   (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
@@ -47,17 +47,6 @@ const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'spectra');
 const CUO_FILE = 'CuO_tenorite_13K_01.xdi';
 const CU2S_FILE = 'Cu2S_13K_01.xdi';
 
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 interface Reference {
@@ -97,7 +86,7 @@ function broaden(energies: readonly number[], mu: readonly number[], fwhm: numbe
 /** SYNTHETIC catalogue spectrum `i`: a perturbed copy of seed site average i mod N, the same for the same i. */
 function syntheticSpectrum(seed: readonly Reference[], i: number): { energies: number[]; mu: number[] } {
   const src = seed[i % seed.length]!;
-  const r = rng(SYNTHETIC_SEED ^ Math.imul(i + 1, 0x9e3779b1));
+  const r = seededRandom(SYNTHETIC_SEED ^ Math.imul(i + 1, 0x9e3779b1));
   const shift = (r() * 2 - 1) * 0.5;
   const fwhm = 0.5 + r();
   const amplitude = 1 + (r() * 2 - 1) * 0.05;
@@ -180,7 +169,7 @@ function timeIdentify(input: SpectrumInput, prepared: PreparedReferences, repeat
 
 /** A measured-like version of a computed spectrum: 50 eV of pre-edge, 0.5-eV steps, +2.7 eV, scaled, 1 % noise. */
 function measuredLike(ref: Reference, seed: number): { energies: number[]; mu: number[] } {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const broadened = broaden(ref.energies, ref.mu, 1.5);
   const start = ref.energies[0]! - 50;
   const end = ref.energies[ref.energies.length - 1]!;
@@ -202,7 +191,7 @@ function measuredLike(ref: Reference, seed: number): { energies: number[]; mu: n
 
 /** The CuO measurement, as an in-situ series: spectrum k shifted by up to ±0.3 eV, with 0.3 % noise. */
 function series(parsed: { energies: number[]; mu: number[] }, count: number): SpectrumInput[] {
-  const r = rng(SYNTHETIC_SEED + 1);
+  const r = seededRandom(SYNTHETIC_SEED + 1);
   const top = Math.max(...parsed.mu.map(Math.abs));
   return Array.from({ length: count }, () => {
     const shift = (r() * 2 - 1) * 0.3;

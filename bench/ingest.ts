@@ -21,7 +21,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded
 import { applyMigrations } from '../src/db/migrate.ts';
 import { MIGRATIONS_DIR } from '../src/db/open.ts';
 import { logger } from '../src/logger.ts';
-import { fmt, freePort, machineSummary, makeTempDir, median, printTable, removeDir, secondsSince, withCleanup } from './support.ts';
+import { fmt, freePort, machineSummary, makeTempDir, median, printTable, removeDir, secondsSince, seededRandom, withCleanup } from './support.ts';
 import path from 'node:path';
 
 /** Repeats of the cheap measurements (the median is reported). */
@@ -238,17 +238,6 @@ function sameFloats(a: readonly number[] | null, b: readonly number[]): boolean 
   return true;
 }
 
-/** mulberry32: a small, fast, seeded pseudo-random generator (uniform in [0, 1)). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal deviates from a uniform generator (Box–Muller). */
 function gaussian(random: () => number): () => number {
