@@ -13,13 +13,13 @@ import type { Database } from './db/client.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { MIGRATIONS_DIR } from './db/open.ts';
 import { InputError, NotFoundError } from './errors.ts';
+import { IdentifyPool } from './identify/pool.ts';
 import { IDENTIFY_QUERY, identifyUploadVariables } from './identify/upload.ts';
 import { measureQuery } from './graphql/limits.ts';
 import type { Logger } from './logger.ts';
 import { metricsRegistry } from './metrics.ts';
 import type { Context } from './resolvers/context.ts';
 import { resolvers } from './resolvers/index.ts';
-import { ReferenceIndex } from './search/reference-index.ts';
 
 const SCHEMA_DIR = path.join(PROJECT_ROOT, 'src', 'schema');
 
@@ -122,11 +122,11 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     plugins: [limitsPlugin(config)],
   });
   await apollo.start();
-  const index = new ReferenceIndex(db.pool);
+  const identify = new IdentifyPool(db.url, log);
   const contextFor = (requestId: string): Context => ({
     db,
     loaders: createCatalogLoaders(db.prisma),
-    index,
+    identify,
     requestId,
     log: log.child({ requestId }),
   });
@@ -240,6 +240,7 @@ export async function createServer(config: Config, db: Database, log: Logger): P
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await identify.close();
     },
   };
 }

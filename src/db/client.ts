@@ -14,6 +14,8 @@ export const sqlQueriesTotal = new Counter({
 });
 
 export interface Database {
+  /** Connection URL (worker threads open their own pools with it). */
+  url: string;
   pool: pg.Pool;
   prisma: PrismaClient;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export function connectDatabase(url: string, maxConnections = 10): Database {
   pool.on('error', () => undefined); // an idle client's error (server restart) surfaces on the next query
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
+    url,
     pool,
     prisma,
     async close() {

@@ -2,13 +2,13 @@
 import type { CatalogLoaders } from '../catalog/loaders.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import type { ReferenceIndex } from '../search/reference-index.ts';
+import type { IdentifyPool } from '../identify/pool.ts';
 
 export interface Context {
   db: Database;
   loaders: CatalogLoaders;
-  /** The spectral index, one per process (shared by all requests). */
-  index: ReferenceIndex;
+  /** Identification worker threads, one pool per process (shared by all requests). */
+  identify: IdentifyPool;
   requestId: string;
   log: Logger;
 }

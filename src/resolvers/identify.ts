@@ -1,6 +1,6 @@
 // Identification resolvers: glue between src/schema/identify.graphql and src/identify/.
 import type { IdentificationResolvers, MatchResolvers, QueryResolvers } from '../generated/graphql.ts';
-import { identifySpectra, identifySpectrum, type IdentifiedMatch } from '../identify/identify.ts';
+import type { IdentifiedMatch } from '../identify/identify.ts';
 import type { Context } from './context.ts';
 
 async function found<T>(load: Promise<T | null>, what: string): Promise<T> {
@@ -15,8 +15,8 @@ export const identifyResolvers: {
   Identification: IdentificationResolvers;
 } = {
   Query: {
-    identifySpectrum: (_, { input, options }, ctx) => identifySpectrum(ctx.index, input, options ?? {}),
-    identifySpectra: (_, { inputs, options }, ctx) => identifySpectra(ctx.index, inputs, options ?? {}),
+    identifySpectrum: (_, { input, options }, ctx) => ctx.identify.identify(input, options ?? {}),
+    identifySpectra: (_, { inputs, options }, ctx) => ctx.identify.identifyMany(inputs, options ?? {}),
   },
   Identification: {
     edge: (identification) => identification.edge as never,

@@ -184,3 +184,21 @@ describe('POST /identify (multipart upload)', () => {
     expect(((await bad.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('off the event loop', () => {
+  test('a slow identification (ELSIE_REFERENCE, ~1 s) does not hold up other requests', async () => {
+    const { baseUrl } = JSON.parse(process.env.XASGRAPH_TEST_ENV!);
+    const finished: string[] = [];
+    const slow = identify({ file: fixture('CuO_tenorite_13K_01.xdi').toString('utf8') }, { method: 'ELSIE_REFERENCE', top: 1 }).then((body) => {
+      expect(body.errors).toBeUndefined();
+      finished.push('identify');
+    });
+    await new Promise((r) => setTimeout(r, 150)); // the identification is under way in a worker thread
+    const health = fetch(`${baseUrl}/healthz`).then((r) => {
+      expect(r.status).toBe(200);
+      finished.push('healthz');
+    });
+    await Promise.all([slow, health]);
+    expect(finished).toEqual(['healthz', 'identify']);
+  });
+});
