@@ -14,7 +14,7 @@ import {
   type EnsembleResult,
 } from '../src/spectra/ensemble/index.ts';
 import { parseSpectrumFile } from '../src/spectra/parse/index.ts';
-import { fmt, printTable, quantile, seededRandom } from './support.ts';
+import { fmt, printTable, quantile, seededRandom, standardNormal } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LIBRARY = path.resolve(ROOT, '..', 'shared', 'data', 'xas-data-library');
@@ -25,7 +25,6 @@ const arg = (name: string, fallback: number): number => {
 const ELSIE_SAMPLE = arg('elsie', 12);
 
 const uniform = (r: () => number, a: number, b: number): number => a + (b - a) * r();
-const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 interface Entry {
   id: string;
@@ -100,7 +99,7 @@ export function perturb(energies: readonly number[], mu: readonly number[], r: (
       w += g;
     }
     es.push(e + shift);
-    out.push(scale * (s / w) + offset + slope * (e - e0) + 0.01 * scale * gauss(r));
+    out.push(scale * (s / w) + offset + slope * (e - e0) + 0.01 * scale * standardNormal(r));
   }
   return { energies: es, mu: out, shift };
 }

@@ -27,7 +27,7 @@ import { readInputSpectrum, type SpectrumInput } from '../src/identify/input.ts'
 import { IDENTIFY_QUERY } from '../src/identify/upload.ts';
 import { elsieReferenceRank, type LabelledSpectrum } from '../src/spectra/elsie/index.ts';
 import { prepareQuery, prepareReferences, rankEnsemble, type PreparedReferences } from '../src/spectra/ensemble/index.ts';
-import { type BenchService, fmt, machineSummary, makeTempDir, printTable, quantile, removeDir, secondsSince, seededRandom, startBenchService, withCleanup } from './support.ts';
+import { type BenchService, fmt, machineSummary, makeTempDir, printTable, quantile, removeDir, secondsSince, seededRandom, standardNormal, startBenchService, withCleanup } from './support.ts';
 
 const envList = (name: string, fallback: string): number[] =>
   (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean).map(Number);
@@ -47,7 +47,6 @@ const FIXTURES = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'spectra');
 const CUO_FILE = 'CuO_tenorite_13K_01.xdi';
 const CU2S_FILE = 'Cu2S_13K_01.xdi';
 
-const gauss = (r: () => number): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 interface Reference {
   id: string;
@@ -94,7 +93,7 @@ function syntheticSpectrum(seed: readonly Reference[], i: number): { energies: n
   const top = Math.max(...src.mu);
   return {
     energies: src.energies.map((e) => e + shift),
-    mu: broadened.map((m) => amplitude * m + 0.005 * top * gauss(r)),
+    mu: broadened.map((m) => amplitude * m + 0.005 * top * standardNormal(r)),
   };
 }
 
@@ -184,7 +183,7 @@ function measuredLike(ref: Reference, seed: number): { energies: number[]; mu: n
       m = broadened[j]! + t * (broadened[j + 1]! - broadened[j]!);
     }
     energies.push(e + 2.7);
-    mu.push(0.8 * m + 0.3 - 2e-4 * (e - start) + 0.01 * gauss(r));
+    mu.push(0.8 * m + 0.3 - 2e-4 * (e - start) + 0.01 * standardNormal(r));
   }
   return { energies, mu };
 }
@@ -197,7 +196,7 @@ function series(parsed: { energies: number[]; mu: number[] }, count: number): Sp
     const shift = (r() * 2 - 1) * 0.3;
     return {
       energies: parsed.energies.map((e) => Math.round((e + shift) * 1000) / 1000),
-      mu: parsed.mu.map((m) => Number((m + 0.003 * top * gauss(r)).toPrecision(6))),
+      mu: parsed.mu.map((m) => Number((m + 0.003 * top * standardNormal(r)).toPrecision(6))),
       absorbingElement: 'Cu',
       edge: 'K',
     };

@@ -21,7 +21,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/db/embedded
 import { applyMigrations } from '../src/db/migrate.ts';
 import { MIGRATIONS_DIR } from '../src/db/open.ts';
 import { logger } from '../src/logger.ts';
-import { fmt, freePort, machineSummary, makeTempDir, median, printTable, removeDir, secondsSince, seededRandom, withCleanup } from './support.ts';
+import { fmt, freePort, machineSummary, makeTempDir, median, printTable, removeDir, secondsSince, seededRandom, standardNormal, withCleanup } from './support.ts';
 import path from 'node:path';
 
 /** Repeats of the cheap measurements (the median is reported). */
@@ -239,10 +239,6 @@ function sameFloats(a: readonly number[] | null, b: readonly number[]): boolean 
 }
 
 
-/** Standard normal deviates from a uniform generator (Box–Muller). */
-function gaussian(random: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 
 /**
  * Batches of synthetic materials until `spectraWanted` site spectra: copy n of a seed material (cycling
@@ -252,7 +248,7 @@ function gaussian(random: () => number): () => number {
  */
 function* syntheticBatches(seed: readonly CatalogBatch[], spectraWanted: number): Generator<CatalogBatch> {
   const random = seededRandom(SYNTHETIC_RANDOM_SEED);
-  const normal = gaussian(random);
+  const normal = () => standardNormal(random);
   const sources: { material: MaterialRecord; sites: CatalogBatch['sites']; spectra: SpectrumRecord[] }[] = [];
   const byMaterial = new Map<string, (typeof sources)[number]>();
   for (const batch of seed) {

@@ -12,8 +12,8 @@ import type pg from 'pg';
 import { InputError } from '../errors.ts';
 import { DEFAULT_LICENSE, DEFAULT_METHOD, documentToRows, FileRows, type IngestOptions } from './ingest-documents.ts';
 import { columnAt, lineAt, scanJson } from './json-text.ts';
-import type { CatalogBatch, MaterialRecord, Method } from './records.ts';
-import { writeCatalogBatch } from './sql.ts';
+import type { CatalogBatch, Method } from './records.ts';
+import { selectStoredStructures, writeCatalogBatch } from './sql.ts';
 
 const gunzip = promisify(zlib.gunzip);
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -156,15 +156,6 @@ export interface IngestResult {
   spectra: { inserted: number; alreadyPresent: number };
 }
 
-/** Stored structures of the materials among `ids` that have one. */
-async function storedStructures(pool: pg.Pool, ids: string[]): Promise<Map<string, Pick<MaterialRecord, 'species' | 'lattice' | 'fracCoords'>>> {
-  const { rows } = await pool.query<{ id: string; species: string[]; lattice: number[]; frac_coords: number[] }>(
-    'SELECT id, species, lattice, frac_coords FROM "material" WHERE id = ANY($1::text[]) AND cardinality(species) > 0',
-    [ids],
-  );
-  return new Map(rows.map((r) => [r.id, { species: r.species, lattice: r.lattice, fracCoords: r.frac_coords }]));
-}
-
 const close = (a: readonly number[], b: readonly number[], tolerance: number) =>
   a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= tolerance);
 
@@ -175,7 +166,7 @@ const close = (a: readonly number[], b: readonly number[], tolerance: number) =>
 async function checkKnownStructures(pool: pg.Pool, file: string, batch: CatalogBatch): Promise<void> {
   const given = batch.materials.filter((m) => m.species.length > 0);
   if (given.length === 0) return;
-  const stored = await storedStructures(pool, given.map((m) => m.id));
+  const stored = await selectStoredStructures(pool, given.map((m) => m.id));
   for (const material of given) {
     const known = stored.get(material.id);
     if (!known) continue;

@@ -396,3 +396,15 @@ export async function countMaterials(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: string }>(selectMaterialCount);
   return Number(rows[0]?.n ?? 0);
 }
+
+/** Stored structures of the materials among `ids` that have one (ingest refuses a contradicting upload). */
+export async function selectStoredStructures(
+  db: Queryable,
+  ids: string[],
+): Promise<Map<string, Pick<MaterialRecord, 'species' | 'lattice' | 'fracCoords'>>> {
+  const { rows } = await db.query<{ id: string; species: string[]; lattice: number[]; frac_coords: number[] }>(
+    'SELECT id, species, lattice, frac_coords FROM "material" WHERE id = ANY($1::text[]) AND cardinality(species) > 0',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, { species: r.species, lattice: r.lattice, fracCoords: r.frac_coords }]));
+}
