@@ -19,6 +19,7 @@ const config: CodegenConfig = {
           AbsorbingSite: './prisma/client.ts#AbsorbingSite as AbsorbingSiteRow',
           Identification: '../identify/identify.ts#Identification as IdentificationResult',
           Match: '../identify/identify.ts#IdentifiedMatch',
+          Model: '../inference/model-rows.ts#ModelView',
         },
       },
     },

@@ -23,6 +23,9 @@ const schema = z.object({
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(100_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   INTROSPECTION: booleanish.default('true'),
+  MODELS_DIR: z.string().default(path.join(PROJECT_ROOT, 'models')),
+  ONNX_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  ONNX_THREADS: z.coerce.number().int().min(1).max(256).default(1),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -15,6 +15,7 @@ import { MIGRATIONS_DIR } from './db/open.ts';
 import { InputError, NotFoundError } from './errors.ts';
 import { IdentifyPool } from './identify/pool.ts';
 import { IDENTIFY_QUERY, identifyUploadVariables } from './identify/upload.ts';
+import { registerModels } from './inference/registry.ts';
 import { measureQuery } from './graphql/limits.ts';
 import type { Logger } from './logger.ts';
 import { metricsRegistry } from './metrics.ts';
@@ -112,6 +113,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 export async function createServer(config: Config, db: Database, log: Logger): Promise<AppServer> {
+  const models = await registerModels(db.prisma, config, log);
   const apollo = new ApolloServer<Context>({
     typeDefs: loadTypeDefs(),
     resolvers,
@@ -127,6 +129,7 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     db,
     loaders: createCatalogLoaders(db.prisma),
     identify,
+    models,
     requestId,
     log: log.child({ requestId }),
   });

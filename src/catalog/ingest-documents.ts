@@ -8,8 +8,9 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.ts';
 import { type Composition, chemsys, compositionKey, compositionOfSpecies, parseFormula, reducedFormula } from '../structure/composition.ts';
-import { isElementSymbol } from '../structure/elements.ts';
-import { latticeParameters, type Matrix3, type Structure, type Vector3 } from '../structure/structure.ts';
+import { describeValue, elementSymbol, isObject, type JsonObject, numberList } from '../structure/json-values.ts';
+import { parsePymatgenStructure } from '../structure/pymatgen-structure.ts';
+import { latticeParameters, type Structure } from '../structure/structure.ts';
 import {
   type CatalogBatch,
   EDGES,
@@ -32,8 +33,6 @@ export const PYMATGEN_DEFAULT_EDGE: Edge = 'K';
 export const PYMATGEN_DEFAULT_SPECTRUM_TYPE: SpectrumType = 'XANES';
 /** Prefix of the ids given to structures that come without a material id. */
 export const USER_MATERIAL_PREFIX = 'user-';
-/** Occupancies this close to 1 count as fully occupied (pymatgen writes e.g. 1.0 or 0.9999999). */
-const OCCUPANCY_TOLERANCE = 1e-6;
 /** Material ids: letters, digits and `._:-`, starting with a letter or digit (`mp-1005792`, `mvc-10270`). */
 const MATERIAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
@@ -54,39 +53,12 @@ export interface DocumentRows {
   spectrum: SpectrumRecord;
 }
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const present = (value: unknown) => value !== undefined && value !== null;
 
 function fail(message: string, field?: string): never {
   throw new InputError(message, field);
-}
-
-/** Numbers of a JSON list, or of monty's numpy form `{"@module": "numpy", "@class": "array", "data": [...]}`. */
-function numberList(value: unknown, field: string, quantity: string): number[] {
-  let list = value;
-  if (isObject(value) && value['@module'] === 'numpy' && Array.isArray(value.data)) {
-    if (typeof value.dtype === 'string' && value.dtype.startsWith('complex')) fail(`${field} is a complex array; ${quantity} must be real numbers`, field);
-    list = value.data;
-  }
-  if (!Array.isArray(list)) fail(`${field} (${quantity}) must be a list of numbers, found ${describeValue(value)}`, field);
-  for (let i = 0; i < list.length; i++) {
-    const x = list[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      fail(`${quantity} must be finite numbers; ${field}[${i}] is ${describeValue(x)}`, field);
-    }
-  }
-  return list as number[];
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value);
-  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 }
 
 /**
@@ -106,17 +78,6 @@ export function checkedSpectrumArrays(x: unknown, y: unknown, prefix = ''): { en
     }
   }
   return { energies, mu };
-}
-
-/** An element symbol given as a string or as pymatgen's MSON dict (`{"@class": "Element", "element": "Cu"}`). */
-export function elementSymbol(value: unknown, field: string): string {
-  const symbol = isObject(value) ? value.element : value;
-  if (typeof symbol !== 'string') fail(`${field} must be an element symbol such as "Cu" (or a pymatgen Element dict), found ${describeValue(value)}`, field);
-  if (!isElementSymbol(symbol)) {
-    const hint = symbol.length > 0 && isElementSymbol(symbol[0]!.toUpperCase() + symbol.slice(1).toLowerCase()) ? ` (write "${symbol[0]!.toUpperCase() + symbol.slice(1).toLowerCase()}")` : '';
-    fail(`${field} "${symbol}" is not an element symbol${hint}`, field);
-  }
-  return symbol;
 }
 
 /** K, L1, L2, L3 or L2_3 (pymatgen and the Materials Project write the combined L edge `L2,3`). */
@@ -157,45 +118,6 @@ function siteIndex(value: unknown, field: string): number | null {
     fail(`${field} must be a site index (an integer ≥ 0, 0-based) or null for a site-averaged spectrum, found ${describeValue(value)}`, field);
   }
   return value;
-}
-
-function vector3(value: unknown, field: string): Vector3 {
-  const list = numberList(value, field, 'coordinates');
-  if (list.length !== 3) fail(`${field} must have 3 numbers, found ${list.length}`, field);
-  return list as Vector3;
-}
-
-/**
- * The ordered structure of a pymatgen `Structure` dict: lattice rows from `lattice.matrix`, fractional
- * coordinates from `sites[].abc`, one fully occupied element per site. Disordered sites are refused.
- */
-export function parsePymatgenStructure(value: unknown, field = 'structure'): Structure {
-  if (!isObject(value)) fail(`${field} must be a pymatgen Structure dict, found ${describeValue(value)}`, field);
-  const lattice = isObject(value.lattice) ? value.lattice.matrix : undefined;
-  if (!Array.isArray(lattice) || lattice.length !== 3) {
-    fail(`${field}.lattice.matrix must hold the 3 lattice vectors as rows (Å), found ${describeValue(lattice)}`, `${field}.lattice.matrix`);
-  }
-  const matrix = lattice.map((row, i) => vector3(row, `${field}.lattice.matrix[${i}]`)) as Matrix3;
-  if (!(latticeParameters(matrix).volume > 1e-6)) fail(`${field}.lattice.matrix has zero volume: its rows must be 3 independent lattice vectors`, `${field}.lattice.matrix`);
-  const sites = value.sites;
-  if (!Array.isArray(sites) || sites.length === 0) fail(`${field}.sites must be a non-empty list of sites, found ${describeValue(sites)}`, `${field}.sites`);
-  const species: string[] = [];
-  const fracCoords: Vector3[] = [];
-  sites.forEach((site: unknown, i) => {
-    const where = `${field}.sites[${i}]`;
-    if (!isObject(site)) fail(`${where} must be a site object, found ${describeValue(site)}`, where);
-    const occupants = site.species;
-    if (!Array.isArray(occupants) || occupants.length === 0) fail(`${where}.species must list the site's element, found ${describeValue(occupants)}`, `${where}.species`);
-    const fractions = occupants.map((o: unknown) => (isObject(o) ? o.occu : undefined));
-    if (occupants.length > 1 || typeof fractions[0] !== 'number' || Math.abs(fractions[0] - 1) > OCCUPANCY_TOLERANCE) {
-      const listing = occupants.map((o: unknown, k) => `${isObject(o) ? String(o.element) : '?'} ${String(fractions[k])}`).join(', ');
-      fail(`${where} is partially occupied (${listing}): only ordered structures (one element per site, occupancy 1) can be stored; give an ordered supercell`, `${where}.species`);
-    }
-    species.push(elementSymbol(occupants[0], `${where}.species[0].element`));
-    if (site.abc === undefined) fail(`${where}.abc (fractional coordinates) is missing`, `${where}.abc`);
-    fracCoords.push(vector3(site.abc, `${where}.abc`));
-  });
-  return { lattice: matrix, species, fracCoords };
 }
 
 const canonicalNumber = (x: number) => {

@@ -3,12 +3,15 @@ import type { CatalogLoaders } from '../catalog/loaders.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { IdentifyPool } from '../identify/pool.ts';
+import type { ModelRegistry } from '../inference/registry.ts';
 
 export interface Context {
   db: Database;
   loaders: CatalogLoaders;
   /** Identification worker threads, one pool per process (shared by all requests). */
   identify: IdentifyPool;
+  /** The spectrum models this process serves (read from MODELS_DIR at start). */
+  models: ModelRegistry;
   requestId: string;
   log: Logger;
 }

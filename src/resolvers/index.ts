@@ -2,6 +2,7 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { catalogResolvers } from './catalog.ts';
 import { identifyResolvers } from './identify.ts';
+import { modelResolvers } from './models.ts';
 
 function literalToJson(node: ValueNode): unknown {
   switch (node.kind) {
@@ -32,10 +33,11 @@ export const VERSION = '0.1.0';
 
 export const resolvers = {
   JSON: JSONScalar,
-  Query: { version: () => VERSION, ...catalogResolvers.Query, ...identifyResolvers.Query },
+  Query: { version: () => VERSION, ...catalogResolvers.Query, ...identifyResolvers.Query, ...modelResolvers.Query },
   Identification: identifyResolvers.Identification,
   Match: identifyResolvers.Match,
   Material: catalogResolvers.Material,
   AbsorbingSite: catalogResolvers.AbsorbingSite,
   Spectrum: catalogResolvers.Spectrum,
+  Model: modelResolvers.Model,
 };

@@ -124,3 +124,9 @@ export function elementBySymbol(symbol: string): ElementInfo | undefined {
 export function isElementSymbol(symbol: string): boolean {
   return BY_SYMBOL.has(symbol);
 }
+
+/** The element of atomic number z (1 to 103), or undefined. */
+export function elementByNumber(z: number): ElementInfo | undefined {
+  const entry = Number.isInteger(z) ? TABLE[z - 1] : undefined;
+  return entry ? BY_SYMBOL.get(entry[0]) : undefined;
+}

@@ -11,6 +11,15 @@ export interface Structure {
   fracCoords: Vector3[];
 }
 
+/** A molecule or cluster: no lattice, one species and one Cartesian position (Å) per atom. */
+export interface Molecule {
+  species: string[];
+  cartesianCoords: Vector3[];
+}
+
+/** A molecule has no lattice. */
+export const isMolecule = (value: Structure | Molecule): value is Molecule => !('lattice' in value);
+
 export interface LatticeParameters {
   a: number;
   b: number;

@@ -12,6 +12,8 @@ export interface TestEnvironment {
   mode: 'embedded' | 'external';
   /** The service's XASGRAPH_DATA_DIR (in external mode it must never be created). */
   dataDir: string;
+  /** The service's MODELS_DIR (tests/support/models.ts: the repository's models, the fixture, a tampered one). */
+  modelsDir: string;
 }
 
 export function testEnvironment(): TestEnvironment {

@@ -1,12 +1,14 @@
 // Starts the service under test once for the whole suite, as a user would (`src/main.ts`):
 // - without DATABASE_URL: the service starts its own embedded PostgreSQL in a temporary folder;
 // - with DATABASE_URL (e.g. Debian's PostgreSQL in CI): a fresh database is created on that server.
-// Either way the service migrates and seeds the bundled catalogue at start.
+// Either way the service migrates and seeds the bundled catalogue at start, and serves the models that
+// tests/support/models.ts puts in a temporary MODELS_DIR.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestEnvironment } from './env.ts';
+import { prepareTestModels } from './models.ts';
 import { type RunningService, freePort, startService } from './service.ts';
 
 declare global {
@@ -18,6 +20,8 @@ export default async function globalSetup(): Promise<void> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'xasgraph-test-'));
   fs.chmodSync(scratch, 0o755); // as root, PostgreSQL runs as the `postgres` user, who must reach the data folder
   const dataDir = path.join(scratch, 'data');
+  const modelsDir = path.join(scratch, 'models');
+  prepareTestModels(modelsDir);
   let env: TestEnvironment;
   let service: RunningService;
   const external = process.env.DATABASE_URL;
@@ -29,13 +33,13 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
     const url = new URL(external);
     url.pathname = `/${name}`;
-    service = await startService({ DATABASE_URL: url.toString(), XASGRAPH_DATA_DIR: dataDir });
-    env = { graphqlUrl: '', baseUrl: '', databaseUrl: url.toString(), adminUrl: external, mode: 'external', dataDir };
+    service = await startService({ DATABASE_URL: url.toString(), XASGRAPH_DATA_DIR: dataDir, MODELS_DIR: modelsDir });
+    env = { graphqlUrl: '', baseUrl: '', databaseUrl: url.toString(), adminUrl: external, mode: 'external', dataDir, modelsDir };
   } else {
     const pgPort = await freePort();
-    service = await startService({ XASGRAPH_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
+    service = await startService({ XASGRAPH_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MODELS_DIR: modelsDir });
     const base = `postgres://postgres:xasgraph@127.0.0.1:${pgPort}`;
-    env = { graphqlUrl: '', baseUrl: '', databaseUrl: `${base}/xasgraph`, adminUrl: `${base}/postgres`, mode: 'embedded', dataDir };
+    env = { graphqlUrl: '', baseUrl: '', databaseUrl: `${base}/xasgraph`, adminUrl: `${base}/postgres`, mode: 'embedded', dataDir, modelsDir };
   }
   env.baseUrl = `http://127.0.0.1:${service.port}`;
   env.graphqlUrl = `${env.baseUrl}/graphql`;

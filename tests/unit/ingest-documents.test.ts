@@ -11,7 +11,7 @@ import {
   parseEdge,
   userMaterialId,
 } from '../../src/catalog/ingest-documents.ts';
-import { InputError } from '../../src/errors.ts';
+import { inputError } from '../support/input-error.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'ingest');
 const readJson = (name: string): any => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
@@ -25,16 +25,6 @@ const copy = <T>(value: T): T => structuredClone(value);
 const mpDocs = readJson('mp-xas-docs.json'); // mp-1022728 site 0, site 2; mp-361 site-averaged
 const licoo2 = readJson('LiCoO2_k_xanes.json');
 const noStructure = readJsonLines('mp-xas-docs-no-structure.jsonl'); // mp-3748 site 1, mp-4280 site 1
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InputError);
-    return err as InputError;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('Materials Project XAS documents', () => {
   test('a site spectrum with its structure', () => {
@@ -287,7 +277,7 @@ describe('validation: messages say what to fix', () => {
     const doc = copy(licoo2);
     doc.structure.sites[0].species = [{ element: 'Li', occu: 0.5 }];
     expect(inputError(() => documentToRows(doc, options)).message).toBe(
-      'structure.sites[0] is partially occupied (Li 0.5): only ordered structures (one element per site, occupancy 1) can be stored; give an ordered supercell',
+      "structure.sites[0] is partially occupied (Li 0.5): disordered structures are not supported; give an ordered structure (one element per site, occupancy 1), e.g. an ordered supercell from pymatgen's OrderDisorderedStructureTransformation",
     );
   });
 

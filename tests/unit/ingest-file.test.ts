@@ -133,7 +133,7 @@ describe('bad files: the error names the file and the line', () => {
     const err = await fileError(readIngestFile(file));
     expect(err.line).toBe(613);
     expect(err.message).toBe(
-      `${file}:613: document 2 of 2: structure.sites[0] is partially occupied (Ga 0.5, Al 0.5): only ordered structures (one element per site, occupancy 1) can be stored; give an ordered supercell`,
+      `${file}:613: document 2 of 2: structure.sites[0] is partially occupied (Ga 0.5, Al 0.5): disordered structures are not supported; give an ordered structure (one element per site, occupancy 1), e.g. an ordered supercell from pymatgen's OrderDisorderedStructureTransformation`,
     );
   });
 

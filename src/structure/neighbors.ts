@@ -1,0 +1,68 @@
+// Neighbour lists around one site: every periodic image of every atom within a cut-off radius.
+// Method: ../shared/notes/structure-to-spectrum.md §3.3 (fractional differences wrapped to [-½, ½), then
+// ⌈r_c/d + ½⌉ images per axis, d = interplanar spacing), so small cells and an atom's own images are included.
+
+import { interplanarSpacings } from './lattice.ts';
+import type { Structure, Vector3 } from './structure.ts';
+
+/** Neighbours of one site: Cartesian vectors from the site (Å, 3 per neighbour) and the index of the atom each is an image of. */
+export interface NeighbourList {
+  vectors: Float64Array;
+  atoms: Int32Array;
+}
+
+/** Every atom image within `cutoff` Å of site `index` of a periodic structure (the site itself excluded). */
+export function periodicNeighbours(structure: Structure, index: number, cutoff: number): NeighbourList {
+  const { lattice, fracCoords } = structure;
+  const centre = fracCoords[index];
+  if (!centre) throw new RangeError(`site ${index} does not exist (the structure has ${fracCoords.length} sites)`);
+  const reach = interplanarSpacings(lattice).map((d) => Math.ceil(cutoff / d + 0.5));
+  const [ra, rb, rc] = reach as [number, number, number];
+  const delta = fracCoords.map((f) => f.map((x, k) => {
+    const t = x - centre[k]!;
+    return t - Math.floor(t + 0.5);
+  }));
+  const vectors: number[] = [];
+  const atoms: number[] = [];
+  const cutoff2 = cutoff * cutoff;
+  const [a, b, c] = lattice;
+  for (let u = -ra; u <= ra; u++) {
+    for (let v = -rb; v <= rb; v++) {
+      for (let w = -rc; w <= rc; w++) {
+        for (let n = 0; n < delta.length; n++) {
+          const f0 = delta[n]![0]! + u;
+          const f1 = delta[n]![1]! + v;
+          const f2 = delta[n]![2]! + w;
+          const x = f0 * a[0] + f1 * b[0] + f2 * c[0];
+          const y = f0 * a[1] + f1 * b[1] + f2 * c[1];
+          const z = f0 * a[2] + f1 * b[2] + f2 * c[2];
+          const r2 = x * x + y * y + z * z;
+          if (r2 < cutoff2 && r2 > 1e-16) {
+            vectors.push(x, y, z);
+            atoms.push(n);
+          }
+        }
+      }
+    }
+  }
+  return { vectors: Float64Array.from(vectors), atoms: Int32Array.from(atoms) };
+}
+
+/** Every atom within `cutoff` Å of atom `index` of a molecule or cluster (no periodic images). */
+export function clusterNeighbours(cartesianCoords: readonly Vector3[], index: number, cutoff: number): NeighbourList {
+  const centre = cartesianCoords[index];
+  if (!centre) throw new RangeError(`atom ${index} does not exist (the cluster has ${cartesianCoords.length} atoms)`);
+  const vectors: number[] = [];
+  const atoms: number[] = [];
+  cartesianCoords.forEach((p, n) => {
+    const x = p[0] - centre[0];
+    const y = p[1] - centre[1];
+    const z = p[2] - centre[2];
+    const r2 = x * x + y * y + z * z;
+    if (r2 < cutoff * cutoff && r2 > 1e-16) {
+      vectors.push(x, y, z);
+      atoms.push(n);
+    }
+  });
+  return { vectors: Float64Array.from(vectors), atoms: Int32Array.from(atoms) };
+}
