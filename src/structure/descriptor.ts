@@ -98,7 +98,11 @@ export function siteDescriptor(neighbours: NeighbourList, neighbourSpecies: read
     r[j] = Math.hypot(v[3 * j]!, v[3 * j + 1]!, v[3 * j + 2]!);
     fc[j] = cutoff(r[j]!, rc);
   }
-  const weights = (name: ElementWeight) => Float64Array.from(neighbourSpecies, (s) => elementWeight(s, name));
+  const weights = (name: ElementWeight) => {
+    const w = new Float64Array(n);
+    for (let j = 0; j < n; j++) w[j] = elementWeight(neighbourSpecies[j]!, name);
+    return w;
+  };
 
   let offset = 0;
   for (let j = 0; j < n; j++) out[0]! += fc[j]!;
@@ -107,8 +111,24 @@ export function siteDescriptor(neighbours: NeighbourList, neighbourSpecies: read
   // G2: the radial basis once, then one weighted sum per weighting.
   const { mu, eta: eta2 } = g2Centres(p);
   const basis = new Float64Array(n * mu.length);
+  // Equally spaced centres: g_{s+1} = g_s·q_s with q_{s+1} = q_s·exp(−2ηΔ²), so three exp calls per neighbour, not nG2.
+  const step = mu[1]! - mu[0]!;
+  const decay = Math.exp(-2 * eta2 * step * step);
   for (let j = 0; j < n; j++) {
-    for (let s = 0; s < mu.length; s++) basis[j * mu.length + s] = Math.exp(-eta2 * (r[j]! - mu[s]!) ** 2) * fc[j]!;
+    const d = r[j]! - mu[0]!;
+    const at = j * mu.length;
+    if (eta2 * d * d > 600) {
+      // exp(−600) is near the smallest double: the recurrence would start from 0, so evaluate each term.
+      for (let s = 0; s < mu.length; s++) basis[at + s] = Math.exp(-eta2 * (r[j]! - mu[s]!) ** 2) * fc[j]!;
+      continue;
+    }
+    let g = Math.exp(-eta2 * d * d);
+    let q = Math.exp(eta2 * step * (2 * d - step));
+    for (let s = 0; s < mu.length; s++) {
+      basis[at + s] = g * fc[j]!;
+      g *= q;
+      q *= decay;
+    }
   }
   for (const name of p.g2Weights) {
     const w = weights(name);
@@ -163,6 +183,23 @@ export function siteDescriptor(neighbours: NeighbourList, neighbourSpecies: read
         const ww = g4Weights[m]![j]! * g4Weights[m]![k]!;
         if (ww === 0) continue;
         const at = m * block;
+        if (nLZ === 8) {
+          // The usual 2 λ × 4 ζ: the eight angular terms stay in locals (about 3× faster than the loop below).
+          const a0 = angular[0]!, a1 = angular[1]!, a2 = angular[2]!, a3 = angular[3]!;
+          const a4 = angular[4]!, a5 = angular[5]!, a6 = angular[6]!, a7 = angular[7]!;
+          for (let t = 0, row = at; t < nT; t++, row += 8) {
+            const wr = ww * radial[t]!;
+            sums[row]! += wr * a0;
+            sums[row + 1]! += wr * a1;
+            sums[row + 2]! += wr * a2;
+            sums[row + 3]! += wr * a3;
+            sums[row + 4]! += wr * a4;
+            sums[row + 5]! += wr * a5;
+            sums[row + 6]! += wr * a6;
+            sums[row + 7]! += wr * a7;
+          }
+          continue;
+        }
         for (let t = 0; t < nT; t++) {
           const wr = ww * radial[t]!;
           const row = at + t * nLZ;

@@ -18,24 +18,42 @@ export function periodicNeighbours(structure: Structure, index: number, cutoff: 
   if (!centre) throw new RangeError(`site ${index} does not exist (the structure has ${fracCoords.length} sites)`);
   const reach = interplanarSpacings(lattice).map((d) => Math.ceil(cutoff / d + 0.5));
   const [ra, rb, rc] = reach as [number, number, number];
-  const delta = fracCoords.map((f) => f.map((x, k) => {
-    const t = x - centre[k]!;
-    return t - Math.floor(t + 0.5);
-  }));
+  const [a, b, c] = lattice;
+  // Cartesian offset of every atom from the centre, with fractional differences wrapped to [-½, ½).
+  const count = fracCoords.length;
+  const offsets = new Float64Array(3 * count);
+  let spread = 0;
+  for (let n = 0; n < count; n++) {
+    const f = fracCoords[n]!;
+    let f0 = f[0] - centre[0];
+    let f1 = f[1] - centre[1];
+    let f2 = f[2] - centre[2];
+    f0 -= Math.floor(f0 + 0.5);
+    f1 -= Math.floor(f1 + 0.5);
+    f2 -= Math.floor(f2 + 0.5);
+    const x = f0 * a[0] + f1 * b[0] + f2 * c[0];
+    const y = f0 * a[1] + f1 * b[1] + f2 * c[1];
+    const z = f0 * a[2] + f1 * b[2] + f2 * c[2];
+    offsets[3 * n] = x;
+    offsets[3 * n + 1] = y;
+    offsets[3 * n + 2] = z;
+    spread = Math.max(spread, Math.sqrt(x * x + y * y + z * z));
+  }
   const vectors: number[] = [];
   const atoms: number[] = [];
   const cutoff2 = cutoff * cutoff;
-  const [a, b, c] = lattice;
   for (let u = -ra; u <= ra; u++) {
     for (let v = -rb; v <= rb; v++) {
       for (let w = -rc; w <= rc; w++) {
-        for (let n = 0; n < delta.length; n++) {
-          const f0 = delta[n]![0]! + u;
-          const f1 = delta[n]![1]! + v;
-          const f2 = delta[n]![2]! + w;
-          const x = f0 * a[0] + f1 * b[0] + f2 * c[0];
-          const y = f0 * a[1] + f1 * b[1] + f2 * c[1];
-          const z = f0 * a[2] + f1 * b[2] + f2 * c[2];
+        const sx = u * a[0] + v * b[0] + w * c[0];
+        const sy = u * a[1] + v * b[1] + w * c[1];
+        const sz = u * a[2] + v * b[2] + w * c[2];
+        // No atom of this image can be within the cut-off when the image's shift is farther than cut-off + spread.
+        if (Math.sqrt(sx * sx + sy * sy + sz * sz) > cutoff + spread) continue;
+        for (let n = 0; n < count; n++) {
+          const x = offsets[3 * n]! + sx;
+          const y = offsets[3 * n + 1]! + sy;
+          const z = offsets[3 * n + 2]! + sz;
           const r2 = x * x + y * y + z * z;
           if (r2 < cutoff2 && r2 > 1e-16) {
             vectors.push(x, y, z);
