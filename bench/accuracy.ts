@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { omnixasToCatalog, parseOmnixasRecord } from '../src/catalog/omnixas.ts';
 import { elsieReferenceRank, type LabelledSpectrum } from '../src/spectra/elsie/index.ts';
 import {
-  consensus, consensusWeights, isConfident, MIN_CONFIDENT_SCORE, prepareQuery, prepareReferences, rankEnsemble,
+  consensus, consensusWeights, isConfident, MIN_CONFIDENT_AGREEMENT, MIN_CONFIDENT_SCORE, prepareQuery, prepareReferences, rankEnsemble,
   type EnsembleResult,
 } from '../src/spectra/ensemble/index.ts';
 import { parseSpectrumFile } from '../src/spectra/parse/index.ts';
@@ -104,6 +104,50 @@ export function perturb(energies: readonly number[], mu: readonly number[], r: (
   return { energies: es, mu: out, shift };
 }
 
+/**
+ * SYNTHETIC FEFF-vs-experiment gap, applied to the FEFF spectrum before `perturb`: what a measured spectrum of the
+ * same compound differs by beyond broadening and shift (../shared/notes/identification-lessons.md: peak positions
+ * off by a few per cent of their distance from the edge, near-edge peak heights off by 20–30 %). The energy axis is
+ * stretched about the edge (E0 = steepest rise) by 1 ± (1–3) %, and the first 20 eV above the edge are scaled by
+ * 1 ± (10–30) % with a smooth Gaussian window (width 6 eV, centred 8 eV above E0).
+ */
+function experimentLike(energies: readonly number[], mu: readonly number[], r: () => number): { energies: number[]; mu: number[] } {
+  let steepest = 1;
+  for (let i = 1; i < energies.length - 1; i++) {
+    const slope = (mu[i + 1]! - mu[i - 1]!) / (energies[i + 1]! - energies[i - 1]!);
+    const best = (mu[steepest + 1]! - mu[steepest - 1]!) / (energies[steepest + 1]! - energies[steepest - 1]!);
+    if (slope > best) steepest = i;
+  }
+  const e0 = energies[steepest]!;
+  const stretch = 1 + (r() < 0.5 ? -1 : 1) * uniform(r, 0.01, 0.03);
+  const amplitude = (r() < 0.5 ? -1 : 1) * uniform(r, 0.1, 0.3);
+  return {
+    energies: energies.map((e) => e0 + (e - e0) * stretch),
+    mu: mu.map((m, i) => m * (1 + amplitude * Math.exp(-0.5 * ((energies[i]! - e0 - 8) / 6) ** 2))),
+  };
+}
+
+/** bestScore of every query against the full catalogue and against the catalogue without the query's formula. */
+function abstentionScores(
+  queries: readonly { energies: number[]; mu: number[] }[],
+  entries: readonly Entry[],
+  refs: ReturnType<typeof prepareReferences>,
+  every: number,
+): { inside: EnsembleResult[]; outside: EnsembleResult[] } {
+  const byFormula = new Map<string, number[]>();
+  entries.forEach((e, i) => byFormula.set(e.formula, [...(byFormula.get(e.formula) ?? []), i]));
+  const inside: EnsembleResult[] = [];
+  const outside: EnsembleResult[] = [];
+  for (let i = 0; i < queries.length; i += every) {
+    const pq = prepareQuery(queries[i]!.energies, queries[i]!.mu);
+    inside.push(rankEnsemble(pq, refs, { top: 10 }));
+    const excluded = new Set(byFormula.get(entries[i]!.formula));
+    const candidates = Uint32Array.from(entries.map((_, j) => j).filter((j) => !excluded.has(j)));
+    outside.push(rankEnsemble(pq, refs, { candidates, top: 10 }));
+  }
+  return { inside, outside };
+}
+
 function rankOf<T>(list: readonly T[], pred: (x: T) => boolean): number {
   const i = list.findIndex(pred);
   return i < 0 ? Infinity : i + 1;
@@ -115,6 +159,12 @@ function main(): void {
   console.log(`seed: ${entries.length} materials with a site-averaged spectrum (${fmt((performance.now() - t0) / 1000, 1)} s to read)`);
   const t1 = performance.now();
   const refs = prepareReferences(entries.map((e) => ({ id: e.id, energies: e.energies, mu: e.mu })));
+  // The service's abstention rule (src/identify/identify.ts) on a ranking: its top matches' oxidation-state consensus.
+  const oxConsensus = (res: EnsembleResult) => {
+    const w = consensusWeights(res.matches);
+    return consensus(res.matches.slice(0, w.length).map((m, k) => ({ weight: w[k]!, value: entries[m.index]!.oxidation })));
+  };
+  const confident = (res: EnsembleResult) => isConfident(res, oxConsensus(res)?.confidence ?? null);
   console.log(`prepareReferences: ${fmt(performance.now() - t1)} ms`);
 
   // ---- synthetic self-retrieval ----
@@ -136,7 +186,7 @@ function main(): void {
     const self = res.matches.find((m) => m.index === i);
     if (self) stat.shiftErr.push(Math.abs(self.energyShift - q.shift));
     stat.best.push(res.bestScore);
-    if (isConfident(res)) stat.confident++;
+    if (confident(res)) stat.confident++;
     const w = consensusWeights(res.matches);
     const ox = consensus(res.matches.slice(0, w.length).map((m, k) => ({ weight: w[k]!, value: entries[m.index]!.oxidation })));
     const cn = consensus(res.matches.slice(0, w.length).map((m, k) => ({ weight: w[k]!, value: entries[m.index]!.coordination })));
@@ -161,13 +211,15 @@ function main(): void {
   const byFormula = new Map<string, number[]>();
   entries.forEach((e, i) => byFormula.set(e.formula, [...(byFormula.get(e.formula) ?? []), i]));
   const outBest: number[] = [];
+  const outResults: EnsembleResult[] = [];
   let outConfident = 0;
   for (let i = 0; i < n; i += 5) {
     const excluded = new Set(byFormula.get(entries[i]!.formula));
     const candidates = Uint32Array.from(entries.map((_, j) => j).filter((j) => !excluded.has(j)));
     const res = rankEnsemble(prepareQuery(queries[i]!.energies, queries[i]!.mu), refs, { candidates });
     outBest.push(res.bestScore);
-    if (isConfident(res)) outConfident++;
+    outResults.push(res);
+    if (confident(res)) outConfident++;
   }
 
   // ---- ELSIE_REFERENCE on a subsample ----
@@ -210,7 +262,7 @@ function main(): void {
   console.log(`ENSEMBLE per query: prepareQuery + rankEnsemble p50 ${fmt(quantile(stat.times, 0.5), 2)} ms (rankEnsemble alone p50 ${fmt(quantile(stat.rankTimes, 0.5), 2)} ms, p95 ${fmt(quantile(stat.rankTimes, 0.95), 2)} ms) against ${n} references`);
   console.log(`energyShift error of the self match: median ${fmt(quantile(stat.shiftErr, 0.5), 2)} eV, p95 ${fmt(quantile(stat.shiftErr, 0.95), 2)} eV (grid step 0.5 eV)`);
   console.log(`two-stage vs exhaustive: identical top 10 for ${stat.same10}/${stat.checked} queries (every 10th)`);
-  console.log(`\nabstention calibration (bestScore; rule: confident iff bestScore ≥ ${MIN_CONFIDENT_SCORE} and margin ≥ 0)`);
+  console.log(`\nabstention calibration (bestScore; rule: confident iff bestScore ≥ ${MIN_CONFIDENT_SCORE}, margin ≥ 0 and oxidation-state agreement ≥ ${MIN_CONFIDENT_AGREEMENT})`);
   printTable(
     ['case', 'n', 'p1', 'p5', 'p50', 'p95', 'confident'],
     [
@@ -218,6 +270,63 @@ function main(): void {
       ['formula left out', outBest.length, fmt(quantile(outBest, 0.01), 4), fmt(quantile(outBest, 0.05), 4), fmt(quantile(outBest, 0.5), 4), fmt(quantile(outBest, 0.95), 4), pct(outConfident, outBest.length)],
     ],
   );
+
+  // ---- the same with the FEFF-vs-experiment gap (stretch, near-edge amplitude) on top ----
+  const gapRandom = seededRandom(20261126);
+  const gapQueries = entries.map((e) => {
+    const g = experimentLike(e.energies, e.mu, gapRandom);
+    return perturb(g.energies, g.mu, gapRandom);
+  });
+  const gap = abstentionScores(gapQueries, entries, refs, 5);
+  const gapTop1 = gap.inside.filter((res, k) => res.matches[0]?.index === k * 5).length;
+  const gapTop5 = gap.inside.filter((res, k) => res.matches.slice(0, 5).some((m) => m.index === k * 5)).length;
+  console.log(`\nSYNTHETIC with the FEFF-vs-experiment gap (stretch 1–3 %, near-edge amplitude 10–30 %; seed 20261126), every 5th material: self top-1 ${pct(gapTop1, gap.inside.length)}, top-5 ${pct(gapTop5, gap.inside.length)}`);
+  const best = (list: EnsembleResult[]) => list.map((res) => res.bestScore);
+  printTable(
+    ['case', 'n', 'p5', 'p25', 'p50', 'p75', 'p95', 'confident'],
+    (
+      [
+        ['in catalogue (self)', gap.inside],
+        ['formula left out', gap.outside],
+      ] as const
+    ).map(([name, list]) => [
+      name, list.length, ...[0.05, 0.25, 0.5, 0.75, 0.95].map((q) => fmt(quantile(best(list), q), 4)), pct(list.filter((res) => confident(res)).length, list.length),
+    ]),
+  );
+  console.log('share called confident for a bestScore floor (margin ≥ 0 kept): in catalogue / formula left out, both synthetic sets');
+  printTable(
+    ['floor', 'plain: in', 'plain: out', 'with gap: in', 'with gap: out'],
+    [0.97, 0.975, 0.98, 0.985, 0.99, 0.992, 0.994, 0.996].map((floor) => {
+      const share = (list: { bestScore: number; margin: number }[]) => fmt((100 * list.filter((x) => x.bestScore >= floor && x.margin >= 0).length) / list.length, 1) + ' %';
+      const plainOut = outResults;
+      return [fmt(floor, 3), share(results), share(plainOut), share(gap.inside), share(gap.outside)];
+    }),
+  );
+
+  // Chemistry agreement of the top matches as an abstention signal: the share of the consensus weight behind
+  // the winning oxidation state, and how often that oxidation state is right, among the queries it would pass.
+  const agreementRows = [0, 0.6, 0.7, 0.8, 0.9, 0.99].map((share) => {
+    const cells = ([['plain', results, outResults, 1], ['gap', gap.inside, gap.outside, 5]] as const).flatMap(([, inside, outside, every]) =>
+      [inside, outside].flatMap((list) => {
+        let passed = 0;
+        let right = 0;
+        let known = 0;
+        list.forEach((res, k) => {
+          const ox = oxConsensus(res);
+          if (!(res.bestScore >= MIN_CONFIDENT_SCORE && res.margin >= 0 && ox && ox.confidence >= share)) return;
+          passed++;
+          const truth = entries[(list === outResults ? k * 5 : k * every)]!.oxidation;
+          if (truth === null) return;
+          known++;
+          if (ox.value === truth) right++;
+        });
+        return [`${fmt((100 * passed) / list.length, 1)} %`, known ? `${fmt((100 * right) / known, 1)} %` : '–'];
+      }),
+    );
+    return [fmt(share, 2), ...cells];
+  });
+  console.log(`\nabstention by agreement: bestScore ≥ ${MIN_CONFIDENT_SCORE}, margin ≥ 0 and the oxidation-state consensus share ≥ x; share passed and its oxidation state right (in catalogue / formula left out)`);
+  printTable(['x', 'plain in: passed', 'ox right', 'plain out: passed', 'ox right', 'gap in: passed', 'ox right', 'gap out: passed', 'ox right'], agreementRows);
 
   // ---- measured spectra ----
   const index = JSON.parse(fs.readFileSync(path.join(LIBRARY, 'index.json'), 'utf8')) as { file: string; element: string; sample_formula: string; sample_name: string }[];
@@ -241,7 +350,7 @@ function main(): void {
       path.basename(item.file), `${expected}${inCatalogue ? '' : ' (not in catalogue)'}`,
       rank === Infinity ? '–' : rank, elRank === Infinity ? '–' : elRank,
       ox ? `${ox.value} (${fmt(ox.confidence * 100)} %)` : '–', elOx ? `${elOx.value} (${fmt(elOx.confidence * 100)} %)` : '–',
-      fmt(res.bestScore, 4), fmt(res.margin, 4), String(isConfident(res)),
+      fmt(res.bestScore, 4), fmt(res.margin, 4), String(confident(res)),
       res.matches.slice(0, 3).map((m) => entries[m.index]!.formula).join(' '), fmt(ms, 1),
     ]);
   }

@@ -7,7 +7,7 @@ import { elsieReferenceRank, ELSIE_LEARNERS } from '../spectra/elsie/index.ts';
 import {
   consensus,
   consensusWeights,
-  isConfident,
+  abstention,
   prepareQuery,
   prepareReferences,
   rankEnsemble,
@@ -112,10 +112,9 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
   const wanted = options.groupByFormula ? Math.min(candidates.length, MAX_TOP * 20) : top;
 
   let ranked: Ranked[];
-  let confident: boolean;
+  let scores: { bestScore: number; margin: number } | null = null;
   if (method === 'ELSIE_REFERENCE') {
     ranked = candidates.length > 0 ? rankWithElsie(spectrum, set, candidates) : [];
-    confident = false;
     warnings.push('ELSIE_REFERENCE has no calibrated confidence: `confident` is always false with it');
   } else {
     const prepared = index.prepared<PreparedReferences>(set, 'ENSEMBLE', (refs) =>
@@ -123,7 +122,7 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
     );
     const result = rankEnsemble(query, prepared, { top: wanted, candidates });
     ranked = result.matches;
-    confident = result.matches.length > 0 && isConfident(result);
+    if (result.matches.length > 0) scores = result;
   }
   if (options.groupByFormula) {
     const seen = new Set<string>();
@@ -139,6 +138,10 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
   const weights = consensusWeights(ranked);
   const vote = (pick: (r: CatalogReference) => { value: number; share: number }[]) =>
     consensus(weights.flatMap((w, k) => pick(references[k]!).map((s) => ({ weight: w * s.share, value: s.value }))));
+  const oxidationState = vote((r) => r.oxidationStates);
+  const verdict = scores ? abstention(scores, oxidationState?.confidence ?? null) : { confident: false, reason: null };
+  if (verdict.reason) warnings.push(`no confident match: ${verdict.reason}`);
+  const confident = verdict.confident;
   return {
     absorbingElement: spectrum.absorbingElement,
     edge: spectrum.edge,
@@ -152,7 +155,7 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
       materialId: references[k]!.materialId,
       spectrumId: references[k]!.spectrumId,
     })),
-    oxidationState: vote((r) => r.oxidationStates),
+    oxidationState,
     coordinationNumber: vote((r) => r.coordinationNumbers),
     normalized: { e0: query.e0, edgeStep: query.edgeStep, energies: query.energies, mu: query.mu },
     warnings,

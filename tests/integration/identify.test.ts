@@ -42,6 +42,10 @@ describe('identifySpectrum', () => {
     const votes = r.matches.map((m: any) => m.votes);
     expect([...votes].sort((a, b) => b - a)).toEqual(votes);
     expect(r.oxidationState.value).toBe(2);
+    // Its top matches agree on Cu(II) and correlate well: a confident answer about the chemistry.
+    expect(r.oxidationState.confidence).toBeGreaterThanOrEqual(0.8);
+    expect(r.confident).toBe(true);
+    expect(r.warnings.filter((w: string) => w.startsWith('no confident match'))).toEqual([]);
     expect(r.oxidationState.distribution.reduce((s: number, d: any) => s + d.share, 0)).toBeCloseTo(1, 9);
     expect(r.normalized.e0).toBeGreaterThan(8975);
     expect(r.normalized.e0).toBeLessThan(9000);
@@ -68,6 +72,7 @@ describe('identifySpectrum', () => {
   test('Cu2S is not in the catalogue: no confident match', async () => {
     const r = (await identify({ file: fixture('Cu2S_13K_01.xdi').toString('utf8') })).data.identifySpectrum;
     expect(r.confident).toBe(false);
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^no confident match: /));
     expect(r.matches.length).toBe(10);
   });
 

@@ -2,7 +2,7 @@
 // would be (shift, broadening, background, noise, scale).
 import { omnixasToCatalog, parseOmnixasRecord } from '../../src/catalog/omnixas.ts';
 import {
-  consensus, isConfident, prepareQuery, prepareReferences, rankEnsemble, type PreparedReferences,
+  abstention, consensus, isConfident, prepareQuery, prepareReferences, rankEnsemble, type PreparedReferences,
 } from '../../src/spectra/ensemble/index.ts';
 import { seedRecords } from '../support/seed.ts';
 
@@ -106,10 +106,14 @@ test('consensus: weighted shares, nulls left out, ties to the smaller value', ()
   expect(consensus([{ weight: 1, value: 1.499999 }, { weight: 1, value: 1.5 }])!.confidence).toBe(1);
 });
 
-test('isConfident: weak best or a disagreeing top abstains', () => {
-  expect(isConfident({ bestScore: 0.995, margin: 0.001 })).toBe(true);
-  expect(isConfident({ bestScore: 0.9, margin: 0.1 })).toBe(false);
-  expect(isConfident({ bestScore: 0.995, margin: -0.002 })).toBe(false);
+test('isConfident: a weak best, a near-tie or top matches disagreeing on the oxidation state abstain', () => {
+  expect(isConfident({ bestScore: 0.995, margin: 0.001 }, 0.9)).toBe(true);
+  expect(isConfident({ bestScore: 0.9, margin: 0.1 }, 1)).toBe(false);
+  expect(isConfident({ bestScore: 0.995, margin: -0.002 }, 1)).toBe(false);
+  expect(isConfident({ bestScore: 0.995, margin: 0.001 }, 0.5)).toBe(false);
+  expect(isConfident({ bestScore: 0.995, margin: 0.001 }, null)).toBe(false);
+  expect(abstention({ bestScore: 0.995, margin: 0.001 }, 0.51).reason).toMatch(/disagree on the oxidation state.*51 %/);
+  expect(abstention({ bestScore: 0.95, margin: 0.001 }, 1).reason).toMatch(/weak \(score 0\.950/);
 });
 
 test('a reference without a usable edge is left out, not fatal', () => {
