@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           Identification: '../identify/identify.ts#Identification as IdentificationResult',
           Match: '../identify/identify.ts#IdentifiedMatch',
           Model: '../inference/model-rows.ts#ModelView',
+          PredictionJob: '../jobs/jobs.ts#PredictionJobView',
         },
       },
     },

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_MUTATION_RATE_LIMIT } from './auth/access.ts';
 
 /** Repository root (this file is src/config.ts). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,14 +27,31 @@ const schema = z.object({
   MODELS_DIR: z.string().default(path.join(PROJECT_ROOT, 'models')),
   ONNX_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   ONNX_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  /** Every request needs an API key (any role); otherwise reads are open and only mutations that start work need one. */
+  REQUIRE_KEY_FOR_READS: booleanish.default('false'),
+  /** Per API key: structures submitted per minute, also the burst (src/auth/access.ts). */
+  MUTATION_RATE_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_MUTATION_RATE_LIMIT),
+  // Prediction jobs (src/jobs/). START_WORKER: run a prediction worker inside `npm start` (its inference on a
+  // worker thread, never on the API's event loop); default true on the embedded database (a laptop gets
+  // predictions without a second command), false with DATABASE_URL (run `npm run worker` processes instead).
+  START_WORKER: booleanish.optional(),
+  /** Batches one worker process runs at once (each on its own inference thread). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Most jobs a worker fetches (and runs through the model in one batch) at a time. */
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(64),
+  /** TEST ONLY: a worker sleeps this long after computing a batch and before writing it (to be killed mid-batch). */
+  WORKER_TEST_PAUSE_MS: z.coerce.number().int().min(0).default(0),
 });
 
-export type Config = z.infer<typeof schema>;
+/** START_WORKER's default depends on DATABASE_URL. */
+const withDefaults = schema.transform((c) => ({ ...c, START_WORKER: c.START_WORKER ?? c.DATABASE_URL === undefined }));
+
+export type Config = z.infer<typeof withDefaults>;
 
 /** Parse a configuration from an environment; throws with every invalid variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = withDefaults.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);

@@ -6,7 +6,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AccessError, configureMutationRateLimit, requireReader, type Caller } from './auth/access.ts';
+import { ApiKeyAuthenticator } from './auth/api-keys.ts';
 import { createCatalogLoaders } from './catalog/loaders.ts';
 import { type Config, PROJECT_ROOT } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -17,6 +20,9 @@ import { IdentifyPool } from './identify/pool.ts';
 import { IDENTIFY_QUERY, identifyUploadVariables } from './identify/upload.ts';
 import { registerModels } from './inference/registry.ts';
 import { measureQuery } from './graphql/limits.ts';
+import { attachSubscriptions } from './graphql/subscriptions.ts';
+import { PredictionQueue } from './jobs/queue.ts';
+import { PredictionWorker } from './jobs/worker.ts';
 import type { Logger } from './logger.ts';
 import { metricsRegistry } from './metrics.ts';
 import type { Context } from './resolvers/context.ts';
@@ -40,6 +46,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT', ...(original.field ? { field: original.field } : {}) } };
   }
   if (original instanceof NotFoundError) return { ...formatted, message: original.message, extensions: { code: 'NOT_FOUND' } };
+  if (original instanceof AccessError) {
+    const retry = original.retryAfterSeconds;
+    return { ...formatted, message: original.message, extensions: { code: original.code, ...(retry !== undefined ? { retryAfterSeconds: retry } : {}) } };
+  }
   const code = formatted.extensions?.code;
   if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
     return { message: 'internal server error: the request failed on the server side; it was logged', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -70,7 +80,7 @@ function limitsPlugin(config: Config): ApolloServerPlugin<Context> {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (!(original instanceof InputError || original instanceof NotFoundError) && !error.extensions?.code) {
+            if (!(original instanceof InputError || original instanceof NotFoundError || original instanceof AccessError) && !error.extensions?.code) {
               contextValue.log.error({ err: original }, 'resolver failed');
             }
           }
@@ -78,6 +88,14 @@ function limitsPlugin(config: Config): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+/** An AccessError from context creation as the GraphQLError Apollo answers with: HTTP 401 and its code. */
+function asHttpError(err: unknown): never {
+  if (!(err instanceof AccessError)) throw err;
+  throw new GraphQLError(err.message, {
+    extensions: { code: err.code, http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
+  });
 }
 
 export interface AppServer {
@@ -114,9 +132,9 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 export async function createServer(config: Config, db: Database, log: Logger): Promise<AppServer> {
   const models = await registerModels(db.prisma, config, log);
+  const schema = makeExecutableSchema<Context>({ typeDefs: loadTypeDefs(), resolvers });
   const apollo = new ApolloServer<Context>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // src/main.ts stops the server, then the database, in order
@@ -125,11 +143,24 @@ export async function createServer(config: Config, db: Database, log: Logger): P
   });
   await apollo.start();
   const identify = new IdentifyPool(db.url, log);
-  const contextFor = (requestId: string): Context => ({
+  // The job queue (submission, and supervision: dead workers' jobs go back to the queue), and with START_WORKER a
+  // prediction worker in this process, its inference on a worker thread (src/jobs/worker.ts).
+  const predictionQueue = await PredictionQueue.start(db.url, log);
+  const worker = config.START_WORKER ? await PredictionWorker.start({ queue: predictionQueue, pool: db.pool, models: models.models, config, log }) : null;
+  const authenticator = new ApiKeyAuthenticator(db.prisma, log);
+  configureMutationRateLimit(config.MUTATION_RATE_LIMIT);
+  /** The request's caller from its Authorization header; AccessError (UNAUTHENTICATED) for a bad key, or for none with REQUIRE_KEY_FOR_READS. */
+  const callerOf = async (authorization: string | undefined): Promise<Caller | null> => {
+    const caller = await authenticator.authenticate(authorization);
+    return config.REQUIRE_KEY_FOR_READS ? requireReader(caller) : caller;
+  };
+  const contextFor = async (requestId: string, authorization: string | undefined): Promise<Context> => ({
     db,
     loaders: createCatalogLoaders(db.prisma),
     identify,
     models,
+    predictionQueue,
+    caller: await callerOf(authorization),
     requestId,
     log: log.child({ requestId }),
   });
@@ -154,7 +185,7 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => contextFor(requestId),
+      context: () => contextFor(requestId, req.headers.authorization).catch(asHttpError),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -176,7 +207,15 @@ export async function createServer(config: Config, db: Database, log: Logger): P
       if (!(err instanceof InputError)) throw err;
       return sendJson(res, 400, { errors: [{ message: err.message, extensions: { code: 'BAD_USER_INPUT', field: err.field } }] });
     }
-    const response = await apollo.executeOperation({ query: IDENTIFY_QUERY, variables }, { contextValue: contextFor(requestId) });
+    let contextValue: Context;
+    try {
+      contextValue = await contextFor(requestId, req.headers.authorization);
+    } catch (err) {
+      if (!(err instanceof AccessError)) throw err;
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: err.code } }] });
+    }
+    const response = await apollo.executeOperation({ query: IDENTIFY_QUERY, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('identify: unexpected incremental response');
     const { data, errors } = response.body.singleResult;
     const status = errors?.some((e) => e.extensions?.code === 'BAD_USER_INPUT') ? 400 : errors ? 500 : 200;
@@ -233,17 +272,21 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
+  const subscriptions = attachSubscriptions(server, schema, config, contextFor, formatError, log);
 
   return {
     server,
     apollo,
     async close() {
+      await subscriptions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await apollo.stop();
       await identify.close();
+      await worker?.stop();
+      await predictionQueue.stop();
     },
   };
 }

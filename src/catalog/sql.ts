@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { AbsorbingSiteRecord, CatalogBatch, MaterialRecord, SpectrumRecord } from './records.ts';
+import { inTransaction } from '../db/transaction.ts';
 
 /** Bytes of COPY data per chunk handed to the connection (bigger chunks, fewer writes). */
 const COPY_CHUNK_BYTES = 256 * 1024;
@@ -377,18 +378,7 @@ export async function insertCatalogBatch(db: Queryable, batch: CatalogBatch): Pr
 
 /** Write a batch in one transaction: all of it or, on any error, none of it. */
 export async function writeCatalogBatch(pool: pg.Pool, batch: CatalogBatch): Promise<WriteCounts> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const counts = await insertCatalogBatch(client, batch);
-    await client.query('COMMIT');
-    return counts;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  return inTransaction(pool, (client) => insertCatalogBatch(client, batch));
 }
 
 /** Number of materials in the catalogue. */

@@ -72,6 +72,21 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   };
 }
 
+/**
+ * The URL of the embedded PostgreSQL in `dataDir` when another process (a running `npm start`) already has it
+ * running, else null. Lets a short command (`npm run apikey`) use that server instead of failing to start a
+ * second one; the command must then leave the server running.
+ */
+export function runningEmbeddedUrl(dataDir: string): string | null {
+  const pidFile = path.join(path.resolve(dataDir, 'postgres'), 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]); // postmaster.pid: pid, data directory, start time, port, …
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) return null;
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 /** As root, PostgreSQL runs as the `postgres` system user, who must be able to enter every parent folder. */
 function assertReachableByOthers(dir: string): void {
   for (let current = dir; ; current = path.dirname(current)) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Config, PROJECT_ROOT } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { type Database, connectDatabase } from './client.ts';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded.ts';
+import { type EmbeddedDatabase, runningEmbeddedUrl, startEmbeddedPostgres } from './embedded.ts';
 import { applyMigrations } from './migrate.ts';
 
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
@@ -14,9 +14,14 @@ export interface OpenDatabase extends Database {
   embedded: EmbeddedDatabase | null;
 }
 
-export async function openDatabase(config: Config, log: Logger): Promise<OpenDatabase> {
+export interface OpenOptions {
+  /** Without DATABASE_URL, use the embedded server another process is running rather than refuse (short CLI commands). */
+  shareRunningEmbedded?: boolean;
+}
+
+export async function openDatabase(config: Config, log: Logger, options: OpenOptions = {}): Promise<OpenDatabase> {
   let embedded: EmbeddedDatabase | null = null;
-  let url = config.DATABASE_URL;
+  let url = config.DATABASE_URL ?? (options.shareRunningEmbedded ? runningEmbeddedUrl(config.XASGRAPH_DATA_DIR) ?? undefined : undefined);
   if (!url) {
     embedded = await startEmbeddedPostgres(config.XASGRAPH_DATA_DIR, config.EMBEDDED_PG_PORT, log);
     url = embedded.url;

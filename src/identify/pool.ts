@@ -1,9 +1,10 @@
 // A small pool of identification worker threads (src/identify/worker.ts): requests go to the least busy
 // worker; a worker that dies fails its requests and is replaced. Errors a user caused come back as InputError.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { startTypeScriptWorker } from '../threads.ts';
 import type { Identification, IdentifyOptions } from './identify.ts';
 import type { SpectrumInput } from './input.ts';
 
@@ -23,14 +24,6 @@ interface Slot {
 }
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
-
-/** Start a worker thread on a TypeScript module: register tsx's loader inside it first (workers do not
- * inherit the main thread's `--import tsx`). */
-function startWorker(workerData: unknown): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
 
 export class IdentifyPool {
   private readonly slots: Slot[] = [];
@@ -72,7 +65,7 @@ export class IdentifyPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker({ databaseUrl: this.databaseUrl }), busy: 0 };
+    const slot: Slot = { worker: startTypeScriptWorker(WORKER_URL, { databaseUrl: this.databaseUrl }), busy: 0 };
     slot.worker.on('message', (reply: IdentifyReply) => {
       const entry = this.pending.get(reply.id);
       if (!entry) return;

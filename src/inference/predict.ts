@@ -60,15 +60,18 @@ function electronegativityWarning(structure: Structure | Molecule, params: Wacsf
   return `${undefinedX.join(', ')} ${undefinedX.length === 1 ? 'has' : 'have'} no Pauling electronegativity: ${undefinedX.length === 1 ? 'it counts' : 'they count'} 0 in the descriptor's electronegativity-weighted terms, so the prediction is less reliable`;
 }
 
+/** Why a structure cannot give `element`'s spectrum: it has no such atom. */
+export function missingAbsorberMessage(structure: Structure | Molecule, element: string): string {
+  return `the structure has no ${element} atom (it has ${elementsOf(structure).join(', ')}); choose an absorbing element it contains`;
+}
+
 /**
  * The absorbing-site classes of `element` (symmetry-equivalent sites, with multiplicity) and the raw
  * descriptor of one representative per class. Throws an InputError when the structure has no such atom.
  */
 export function featurise(structure: Structure | Molecule, element: string, params: WacsfParameters): Featurised {
   const found = absorbingSiteClasses(structure, element);
-  if (found.classes.length === 0) {
-    throw new InputError(`the structure has no ${element} atom (it has ${elementsOf(structure).join(', ')}); choose an absorbing element it contains`, 'absorbingElement');
-  }
+  if (found.classes.length === 0) throw new InputError(missingAbsorberMessage(structure, element), 'absorbingElement');
   const warnings = [found.warning, electronegativityWarning(structure, params)].filter((w): w is string => w !== null);
   if (isMolecule(structure)) warnings.push(`a molecule (no lattice): each ${element} atom is its own site class, and the model was trained on periodic crystals`);
   const descriptors = Float32Array.from(structureDescriptors(structure, found.classes.map((c) => c.siteIndex), params));

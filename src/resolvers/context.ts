@@ -1,8 +1,10 @@
 // The per-request context every resolver receives.
+import type { Caller } from '../auth/access.ts';
 import type { CatalogLoaders } from '../catalog/loaders.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { IdentifyPool } from '../identify/pool.ts';
+import type { PredictionQueue } from '../jobs/queue.ts';
 import type { ModelRegistry } from '../inference/registry.ts';
 
 export interface Context {
@@ -12,6 +14,10 @@ export interface Context {
   identify: IdentifyPool;
   /** The spectrum models this process serves (read from MODELS_DIR at start). */
   models: ModelRegistry;
+  /** The prediction job queue (pg-boss), one per process. */
+  predictionQueue: PredictionQueue;
+  /** Who sent the request (its API key), null when anonymous; mutations check it with requireContributor. */
+  caller: Caller | null;
   requestId: string;
   log: Logger;
 }

@@ -3,6 +3,7 @@ import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { catalogResolvers } from './catalog.ts';
 import { identifyResolvers } from './identify.ts';
 import { modelResolvers } from './models.ts';
+import { predictionResolvers } from './predictions.ts';
 
 function literalToJson(node: ValueNode): unknown {
   switch (node.kind) {
@@ -33,7 +34,10 @@ export const VERSION = '0.1.0';
 
 export const resolvers = {
   JSON: JSONScalar,
-  Query: { version: () => VERSION, ...catalogResolvers.Query, ...identifyResolvers.Query, ...modelResolvers.Query },
+  Query: { version: () => VERSION, ...catalogResolvers.Query, ...identifyResolvers.Query, ...modelResolvers.Query, ...predictionResolvers.Query },
+  Mutation: predictionResolvers.Mutation,
+  Subscription: predictionResolvers.Subscription,
+  PredictionJob: predictionResolvers.PredictionJob,
   Identification: identifyResolvers.Identification,
   Match: identifyResolvers.Match,
   Material: catalogResolvers.Material,

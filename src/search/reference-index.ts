@@ -59,7 +59,7 @@ export class ReferenceIndex {
     const key = [absorbingElement, edge, spectrumType, includePredicted].join('|');
     const cached = this.sets.get(key);
     if (cached && Date.now() - cached.checkedAt < VERSION_CHECK_MS) return cached.set;
-    const version = await selectReferenceVersion(this.pool, absorbingElement, edge, spectrumType);
+    const version = await selectReferenceVersion(this.pool, absorbingElement, edge, spectrumType, includePredicted);
     if (cached && cached.set.version === version) {
       cached.checkedAt = Date.now();
       return cached.set;

@@ -48,12 +48,14 @@ export async function selectAbsorbingSites(db: pg.Pool, element: string, materia
   return rows;
 }
 
-/** A fingerprint of one kind's site-averaged spectra: changes when an ingest or a prediction adds some. */
-export async function selectReferenceVersion(db: pg.Pool, absorbingElement: string, edge: string, spectrumType: string): Promise<string> {
+/** A fingerprint of one kind's site-averaged spectra (predicted ones only with `includePredicted`): changes when an
+ * ingest adds some, or a prediction job (with `includePredicted`); predictions leave the computed-only set alone. */
+export async function selectReferenceVersion(db: pg.Pool, absorbingElement: string, edge: string, spectrumType: string, includePredicted: boolean): Promise<string> {
   const { rows } = await db.query<{ version: string }>(
     `SELECT count(*)::text || ':' || coalesce(max(created_at)::text, '') AS version
-     FROM "spectrum" WHERE absorbing_element = $1 AND edge = $2::"Edge" AND spectrum_type = $3::"SpectrumType" AND site_index IS NULL`,
-    [absorbingElement, edge, spectrumType],
+     FROM "spectrum" WHERE absorbing_element = $1 AND edge = $2::"Edge" AND spectrum_type = $3::"SpectrumType" AND site_index IS NULL
+       AND ($4 OR method <> 'ML_PREDICTED')`,
+    [absorbingElement, edge, spectrumType, includePredicted],
   );
   return rows[0]!.version;
 }

@@ -22,11 +22,16 @@ export function testEnvironment(): TestEnvironment {
   return JSON.parse(raw) as TestEnvironment;
 }
 
-/** POST a GraphQL query; returns the parsed body and the HTTP status. */
-export async function graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: any[] } }> {
-  const response = await fetch(testEnvironment().graphqlUrl, {
+/** POST a GraphQL query (with extra request `headers`, e.g. `authorization`); returns the parsed body and the HTTP status. */
+export async function graphql<T = any>(
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  url: string = testEnvironment().graphqlUrl,
+): Promise<{ status: number; body: { data?: T; errors?: any[] } }> {
+  const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as { data?: T; errors?: any[] } };

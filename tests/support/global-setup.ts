@@ -2,7 +2,8 @@
 // - without DATABASE_URL: the service starts its own embedded PostgreSQL in a temporary folder;
 // - with DATABASE_URL (e.g. Debian's PostgreSQL in CI): a fresh database is created on that server.
 // Either way the service migrates and seeds the bundled catalogue at start, and serves the models that
-// tests/support/models.ts puts in a temporary MODELS_DIR.
+// tests/support/models.ts puts in a temporary MODELS_DIR. It runs its in-process prediction worker on both
+// databases (START_WORKER=true: its default only on the embedded one), so that both run the same code.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,11 +34,11 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
     const url = new URL(external);
     url.pathname = `/${name}`;
-    service = await startService({ DATABASE_URL: url.toString(), XASGRAPH_DATA_DIR: dataDir, MODELS_DIR: modelsDir });
+    service = await startService({ DATABASE_URL: url.toString(), XASGRAPH_DATA_DIR: dataDir, MODELS_DIR: modelsDir, START_WORKER: 'true' });
     env = { graphqlUrl: '', baseUrl: '', databaseUrl: url.toString(), adminUrl: external, mode: 'external', dataDir, modelsDir };
   } else {
     const pgPort = await freePort();
-    service = await startService({ XASGRAPH_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MODELS_DIR: modelsDir });
+    service = await startService({ XASGRAPH_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MODELS_DIR: modelsDir, START_WORKER: 'true' });
     const base = `postgres://postgres:xasgraph@127.0.0.1:${pgPort}`;
     env = { graphqlUrl: '', baseUrl: '', databaseUrl: `${base}/xasgraph`, adminUrl: `${base}/postgres`, mode: 'embedded', dataDir, modelsDir };
   }

@@ -41,6 +41,25 @@ export async function createScratchDatabase(options: { migrate?: boolean } = {})
   }
   return {
     url: url.toString(),
-    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+/** SQLSTATE of a missing privilege: DROP … WITH (FORCE) by a non-superuser meets a backend it may not end. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/**
+ * DROP DATABASE … WITH (FORCE). On a server where the tests' role is not a superuser (CI's DATABASE_URL), FORCE may
+ * not end an autovacuum worker that is busy in a freshly written database: wait for it to finish and try again.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== INSUFFICIENT_PRIVILEGE || attempt >= 40) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
