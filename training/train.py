@@ -1,6 +1,6 @@
 """Train the Cu K-edge spectrum model on the bundled OmniXAS FEFF catalogue and export it to ONNX.
 
-    /usr/bin/python3 training/train.py                      # the committed model (models/), ~15 min on 2 cores
+    /usr/bin/python3 training/train.py                      # the committed model (models/), ~8 min on 2 cores
     /usr/bin/python3 training/train.py --materials 150 --members 2 --max-epochs 5 --out /tmp/m   # smoke run
 
 Splits are OmniXAS's own (the `split` of each site in seed/omnixas-cu-feff): train on `train`, early stopping
