@@ -1,12 +1,12 @@
 // `npm run apikey -- <create|list|revoke> [options]`: manage the API keys of the configured database.
 // `create` prints the new key once, alone on stdout (so `KEY=$(npm run -s apikey -- create …)` works); the
 // database keeps only its hash. Exit code: 0 done, 1 failed, 2 usage error.
-import { parseArgs } from 'node:util';
 import { destination, pino } from 'pino';
 import { ROLES } from '../auth/access.ts';
 import { type ApiKeyInfo, checkKeyRequest, createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
+import { CommandLine } from './command-line.ts';
 
 const USAGE = `usage: npm run apikey -- <command> [options]
 
@@ -36,32 +36,18 @@ interface Invocation {
   json: boolean;
 }
 
+const commandLine = new CommandLine('apikey', USAGE);
 function usageError(message: string): never {
-  console.error(`apikey: ${message}\n\n${USAGE}`);
-  process.exit(2);
+  return commandLine.fail(message);
 }
 
 function parseCommandLine(argv: string[]): Invocation {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        name: { type: 'string' },
-        role: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const { values, positionals } = commandLine.parse(argv, {
+    name: { type: 'string' },
+    role: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  } as const);
   if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no command given' : `one command at a time; got ${positionals.join(' ')}`);
   const command = positionals[0] as Command;
   if (!COMMANDS.includes(command)) usageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);

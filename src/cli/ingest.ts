@@ -2,13 +2,13 @@
 // Project XAS documents; JSON, JSON arrays or JSON Lines, optionally gzip) into the configured database.
 // Each file is all-or-nothing; the other files go on after one fails. Exit code: 0 when every file was
 // loaded, 1 when any failed, 2 on a usage error.
-import { parseArgs } from 'node:util';
 import { IngestFileError, ingestFile, type IngestFileOptions } from '../catalog/ingest.ts';
 import { DEFAULT_LICENSE, DEFAULT_METHOD, parseMaterialId, parseMethod } from '../catalog/ingest-documents.ts';
 import { METHODS } from '../catalog/records.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
 import { logger } from '../logger.ts';
+import { CommandLine } from './command-line.ts';
 
 const USAGE = `usage: npm run ingest -- [options] <file> [<file> …]
 
@@ -28,32 +28,18 @@ options:
 The database is the one the service uses: DATABASE_URL, else the embedded PostgreSQL in XASGRAPH_DATA_DIR.
 exit code: 0 all files loaded, 1 some file failed, 2 usage error`;
 
+const commandLine = new CommandLine('ingest', USAGE);
 function usageError(message: string): never {
-  console.error(`ingest: ${message}\n\n${USAGE}`);
-  process.exit(2);
+  return commandLine.fail(message);
 }
 
 function parseCommandLine(argv: string[]): { files: string[]; options: IngestFileOptions } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        method: { type: 'string' },
-        license: { type: 'string' },
-        'material-id': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-  const { values, positionals: files } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const { values, positionals: files } = commandLine.parse(argv, {
+    method: { type: 'string' },
+    license: { type: 'string' },
+    'material-id': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const);
   if (files.length === 0) usageError('no files given');
   const options: IngestFileOptions = {};
   try {

@@ -2,7 +2,6 @@
 // from MODELS_DIR (no database): the site classes with their multiplicities, then the site-averaged spectrum.
 // Exit code: 0 predicted, 1 failed, 2 usage or input error.
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { destination, pino } from 'pino';
 import { loadConfig } from '../config.ts';
 import { InputError } from '../errors.ts';
@@ -12,6 +11,7 @@ import { predictStructure, type StructurePrediction } from '../inference/predict
 import { readModelDir } from '../inference/sidecar.ts';
 import { compositionOfSpecies, reducedFormula } from '../structure/composition.ts';
 import { resolveStructureInput, STRUCTURE_FORMATS, type StructureFormat } from '../structure/input.ts';
+import { CommandLine } from './command-line.ts';
 
 const USAGE = `usage: npm run predict -- <structure file> [options]
 
@@ -39,34 +39,20 @@ interface Options {
   json: boolean;
 }
 
+const commandLine = new CommandLine('predict', USAGE);
 function usageError(message: string): never {
-  console.error(`predict: ${message}\n\n${USAGE}`);
-  process.exit(2);
+  return commandLine.fail(message);
 }
 
 function parseCommandLine(argv: string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        element: { type: 'string' },
-        edge: { type: 'string' },
-        format: { type: 'string', default: 'AUTO' },
-        model: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
+  const { values, positionals } = commandLine.parse(argv, {
+    element: { type: 'string' },
+    edge: { type: 'string' },
+    format: { type: 'string', default: 'AUTO' },
+    model: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  } as const);
   if (positionals.length !== 1) usageError(positionals.length === 0 ? 'give one structure file' : `give one structure file, not ${positionals.length}`);
   const format = values.format.toUpperCase();
   if (!(STRUCTURE_FORMATS as readonly string[]).includes(format)) usageError(`--format ${values.format} is not one of ${STRUCTURE_FORMATS.join(', ')}`);
