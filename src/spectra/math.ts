@@ -2,6 +2,7 @@
 // replace (np.gradient, np.interp, np.linspace, np.polyfit, Python's round, larch.math index_of,
 // index_nearest, smooth, find_energy_step), so that ports of Larch code agree with Larch to rounding.
 // Pure functions of arrays: no I/O.
+import { convolve } from './fft.ts';
 
 /** Python's `round(x)`: to the nearest integer, halves to the even neighbour (banker's rounding). */
 export function pyRound(x: number): number {
@@ -145,14 +146,8 @@ export function smooth(
   y1.set(y0, npts - 1);
   for (let i = 0; i < npts; i++) y1[2 * npts - 1 + i] = y0[npts - 1 - i]!;
 
-  // np.convolve(win, y1, mode='valid'): npts values, out[k] = Σ_m win[m]·y1[k + width − 1 − m].
-  const y2 = new Float64Array(npts);
-  for (let k = 0; k < npts; k++) {
-    let s = 0;
-    const base = k + width - 1;
-    for (let m = 0; m < width; m++) s += win[m]! * y1[base - m]!;
-    y2[k] = s;
-  }
+  // np.convolve(win, y1, mode='valid'): npts values, y2[k] = Σ_m win[m]·y1[k + width − 1 − m] (by FFT: same sums).
+  const y2 = convolve(win, y1).subarray(width - 1, width - 1 + npts);
   return interp(x, x0, y2);
 }
 
