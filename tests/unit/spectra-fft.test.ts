@@ -4,7 +4,7 @@ import { convolve } from '../../src/spectra/fft.ts';
 /** np.convolve 'full' by its definition. */
 function direct(a: number[], b: number[]): number[] {
   const out = new Array<number>(a.length + b.length - 1).fill(0);
-  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) out[i + j] += a[i]! * b[j]!;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) out[i + j] = out[i + j]! + a[i]! * b[j]!;
   return out;
 }
 
