@@ -128,22 +128,22 @@ function experimentLike(energies: readonly number[], mu: readonly number[], r: (
 }
 
 /** bestScore of every query against the full catalogue and against the catalogue without the query's formula. */
-function abstentionScores(
+async function abstentionScores(
   queries: readonly { energies: number[]; mu: number[] }[],
   entries: readonly Entry[],
   refs: ReturnType<typeof prepareReferences>,
   every: number,
-): { inside: EnsembleResult[]; outside: EnsembleResult[] } {
+): Promise<{ inside: EnsembleResult[]; outside: EnsembleResult[] }> {
   const byFormula = new Map<string, number[]>();
   entries.forEach((e, i) => byFormula.set(e.formula, [...(byFormula.get(e.formula) ?? []), i]));
   const inside: EnsembleResult[] = [];
   const outside: EnsembleResult[] = [];
   for (let i = 0; i < queries.length; i += every) {
     const pq = prepareQuery(queries[i]!.energies, queries[i]!.mu);
-    inside.push(rankEnsemble(pq, refs, { top: 10 }));
+    inside.push(await rankEnsemble(pq, refs, { top: 10 }));
     const excluded = new Set(byFormula.get(entries[i]!.formula));
     const candidates = Uint32Array.from(entries.map((_, j) => j).filter((j) => !excluded.has(j)));
-    outside.push(rankEnsemble(pq, refs, { candidates, top: 10 }));
+    outside.push(await rankEnsemble(pq, refs, { candidates, top: 10 }));
   }
   return { inside, outside };
 }
@@ -153,7 +153,7 @@ function rankOf<T>(list: readonly T[], pred: (x: T) => boolean): number {
   return i < 0 ? Infinity : i + 1;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const t0 = performance.now();
   const entries = loadSeed();
   console.log(`seed: ${entries.length} materials with a site-averaged spectrum (${fmt((performance.now() - t0) / 1000, 1)} s to read)`);
@@ -172,11 +172,11 @@ function main(): void {
   const queries = entries.map((e) => perturb(e.energies, e.mu, r));
   const stat = { top1: 0, top5: 0, ox: 0, oxN: 0, cn: 0, cnN: 0, shiftErr: [] as number[], times: [] as number[], rankTimes: [] as number[], best: [] as number[], confident: 0, checked: 0, same10: 0 };
   const results: EnsembleResult[] = [];
-  queries.forEach((q, i) => {
+  for (const [i, q] of queries.entries()) {
     const start = performance.now();
     const pq = prepareQuery(q.energies, q.mu);
     const mid = performance.now();
-    const res = rankEnsemble(pq, refs, { top: 10 });
+    const res = await rankEnsemble(pq, refs, { top: 10 });
     stat.times.push(performance.now() - start);
     stat.rankTimes.push(performance.now() - mid);
     results.push(res);
@@ -200,11 +200,11 @@ function main(): void {
     }
     if (i % 10 === 0) {
       // two-stage vs exhaustive: same top 10?
-      const ex = rankEnsemble(pq, refs, { top: 10, exhaustive: true });
+      const ex = await rankEnsemble(pq, refs, { top: 10, exhaustive: true });
       stat.checked++;
       if (ex.matches.map((m) => m.index).join() === res.matches.map((m) => m.index).join()) stat.same10++;
     }
-  });
+  };
   const n = entries.length;
 
   // ---- abstention calibration: leave the query's formula out of the catalogue (a compound it lacks) ----
@@ -216,7 +216,7 @@ function main(): void {
   for (let i = 0; i < n; i += 5) {
     const excluded = new Set(byFormula.get(entries[i]!.formula));
     const candidates = Uint32Array.from(entries.map((_, j) => j).filter((j) => !excluded.has(j)));
-    const res = rankEnsemble(prepareQuery(queries[i]!.energies, queries[i]!.mu), refs, { candidates });
+    const res = await rankEnsemble(prepareQuery(queries[i]!.energies, queries[i]!.mu), refs, { candidates });
     outBest.push(res.bestScore);
     outResults.push(res);
     if (confident(res)) outConfident++;
@@ -277,7 +277,7 @@ function main(): void {
     const g = experimentLike(e.energies, e.mu, gapRandom);
     return perturb(g.energies, g.mu, gapRandom);
   });
-  const gap = abstentionScores(gapQueries, entries, refs, 5);
+  const gap = await abstentionScores(gapQueries, entries, refs, 5);
   const gapTop1 = gap.inside.filter((res, k) => res.matches[0]?.index === k * 5).length;
   const gapTop5 = gap.inside.filter((res, k) => res.matches.slice(0, 5).some((m) => m.index === k * 5)).length;
   console.log(`\nSYNTHETIC with the FEFF-vs-experiment gap (stretch 1–3 %, near-edge amplitude 10–30 %; seed 20261126), every 5th material: self top-1 ${pct(gapTop1, gap.inside.length)}, top-5 ${pct(gapTop5, gap.inside.length)}`);
@@ -337,9 +337,9 @@ function main(): void {
     const inCatalogue = entries.some((e) => e.formula === expected);
     const start = performance.now();
     const pq = prepareQuery(parsed.energies, parsed.mu);
-    const res = rankEnsemble(pq, refs, { top: 10 });
+    const res = await rankEnsemble(pq, refs, { top: 10 });
     const ms = performance.now() - start;
-    const full = rankEnsemble(pq, refs, { top: n, exhaustive: true });
+    const full = await rankEnsemble(pq, refs, { top: n, exhaustive: true });
     const rank = rankOf(full.matches, (m) => entries[m.index]!.formula === expected);
     const w = consensusWeights(res.matches);
     const ox = consensus(res.matches.slice(0, w.length).map((m, k) => ({ weight: w[k]!, value: entries[m.index]!.oxidation })));
@@ -358,4 +358,4 @@ function main(): void {
   printTable(['file', 'expected', 'rank ENSEMBLE', 'rank ELSIE', 'ox. state ENSEMBLE', 'ox. state ELSIE', 'best score', 'margin', 'confident', 'top 3 (ENSEMBLE)', 'ms'], rows);
 }
 
-main();
+await main();

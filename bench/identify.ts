@@ -135,7 +135,9 @@ function repeatPrepared(prepared: PreparedReferences, count: number): PreparedRe
     grid: tile(prepared.grid, gridWidth, (l) => new Float32Array(l)),
     windows: prepared.windows.map((w) => ({ width: w.width, rows: tile(w.rows, w.width, (l) => new Float32Array(l)) })),
     usable: tile(prepared.usable, 1, (l) => new Uint8Array(l)),
+    usableIndices: Uint32Array.from({ length: count }, (_, i) => i).filter((i) => prepared.usable[i % n] === 1),
     projected: tile(prepared.projected, prepared.rank, (l) => new Float32Array(l)),
+    screenBias: tile(prepared.screenBias, 1, (l) => new Float32Array(l)),
   };
 }
 
@@ -149,18 +151,18 @@ const MB = 2 ** 20;
 const rssMB = (): number => process.memoryUsage().rss / MB;
 
 /** One identification as the service runs it (without the database and the consensus vote). */
-function identifyOnce(input: SpectrumInput, prepared: PreparedReferences): number {
+async function identifyOnce(input: SpectrumInput, prepared: PreparedReferences): Promise<number> {
   const spectrum = readInputSpectrum(input);
   const query = prepareQuery(spectrum.energies, spectrum.mu, { computed: spectrum.computed });
-  return rankEnsemble(query, prepared, { top: 10 }).matches.length;
+  return (await rankEnsemble(query, prepared, { top: 10 })).matches.length;
 }
 
-function timeIdentify(input: SpectrumInput, prepared: PreparedReferences, repeats: number): number[] {
-  for (let k = 0; k < WARMUP; k++) identifyOnce(input, prepared);
+async function timeIdentify(input: SpectrumInput, prepared: PreparedReferences, repeats: number): Promise<number[]> {
+  for (let k = 0; k < WARMUP; k++) await identifyOnce(input, prepared);
   const times: number[] = [];
   for (let k = 0; k < repeats; k++) {
     const start = performance.now();
-    identifyOnce(input, prepared);
+    await identifyOnce(input, prepared);
     times.push(performance.now() - start);
   }
   return times;
@@ -234,14 +236,14 @@ const INPUTS: { name: string; input: SpectrumInput }[] = [
   const start = performance.now();
   const prepared = prepareReferences(seed);
   prepareRows.push(['seed site averages', fmt(seed.length), fmt(secondsSince(start), 2), fmt(preparedBytes(prepared) / MB, 1), fmt(rssMB() - rss0, 0), 'prepared']);
-  for (const { name, input } of INPUTS) latencyRows.push({ catalogue: `seed (${fmt(seed.length)})`, input: name, times: timeIdentify(input, prepared, Math.max(REPEATS, 100)), target: TARGET_SEED_P50_MS });
+  for (const { name, input } of INPUTS) latencyRows.push({ catalogue: `seed (${fmt(seed.length)})`, input: name, times: await timeIdentify(input, prepared, Math.max(REPEATS, 100)), target: TARGET_SEED_P50_MS });
 
   // ---- 2. a series against the seed ----
   const cuo = readInputSpectrum({ file: cuoText });
   const inputs = series(cuo, SERIES);
-  identifyOnce(inputs[0]!, prepared);
+  await identifyOnce(inputs[0]!, prepared);
   const t = performance.now();
-  for (const input of inputs) identifyOnce(input, prepared);
+  for (const input of inputs) await identifyOnce(input, prepared);
   const seriesS = secondsSince(t);
   console.log(`series of ${fmt(SERIES)} spectra (${CUO_FILE} ±0.3 eV, 0.3 % noise; arrays) against the seed, in process:`);
   printTable(
@@ -265,7 +267,7 @@ const INPUTS: { name: string; input: SpectrumInput }[] = [
     const ens: number[] = [];
     for (let k = 0; k < WARMUP + 20; k++) {
       const s0 = performance.now();
-      rankEnsemble(prepareQuery(spectrum.energies, spectrum.mu, { computed: spectrum.computed }), prepared, { top: 10 });
+      await rankEnsemble(prepareQuery(spectrum.energies, spectrum.mu, { computed: spectrum.computed }), prepared, { top: 10 });
       if (k >= WARMUP) ens.push(performance.now() - s0);
     }
     const s1 = performance.now();
@@ -281,7 +283,7 @@ const INPUTS: { name: string; input: SpectrumInput }[] = [
 
 // ---- 1b/1c. synthetic catalogues ----
 let preparedMax: PreparedReferences | null = null;
-function measureSynthetic(size: number): void {
+async function measureSynthetic(size: number): Promise<void> {
   const label = `SYNTHETIC ${fmt(size)}`;
   let prepared: PreparedReferences;
   const rss0 = rssMB();
@@ -306,11 +308,11 @@ function measureSynthetic(size: number): void {
     ]);
   }
   for (const { name, input } of INPUTS) {
-    latencyRows.push({ catalogue: label, input: name, times: timeIdentify(input, prepared, REPEATS), target: size === 100_000 ? TARGET_100K_P50_MS : null });
+    latencyRows.push({ catalogue: label, input: name, times: await timeIdentify(input, prepared, REPEATS), target: size === 100_000 ? TARGET_100K_P50_MS : null });
   }
 }
 // One size at a time, so a large prepared catalogue can go before the next one is built.
-for (const size of SYNTHETIC_SIZES) measureSynthetic(size);
+for (const size of SYNTHETIC_SIZES) await measureSynthetic(size);
 preparedMax = null;
 
 console.log('prepareReferences (once per catalogue; memory = its typed arrays, and the process RSS growth):');

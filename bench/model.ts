@@ -76,9 +76,9 @@ const testMaterials = materials.filter((m) => m.split === 'test' && references.s
 const predictions = await predictStructures(model, testMaterials.map((m) => ({ structure: m.structure, element: 'Cu' })));
 const ownRanks: number[] = [];
 const formulaRanks: number[] = [];
-predictions.forEach((p, i) => {
+for (const [i, p] of predictions.entries()) {
   const material = testMaterials[i]!;
-  const result = rankEnsemble(prepareQuery(p.energies, p.mean, { computed: true }), prepared, { top: references.length, exhaustive: true });
+  const result = await rankEnsemble(prepareQuery(p.energies, p.mean, { computed: true }), prepared, { top: references.length, exhaustive: true });
   const ids = result.matches.map((m) => references[m.index]!.id);
   const rank = (predicate: (id: string) => boolean) => {
     const at = ids.findIndex(predicate);
@@ -86,7 +86,7 @@ predictions.forEach((p, i) => {
   };
   ownRanks.push(rank((id) => id === material.id));
   formulaRanks.push(rank((id) => references.find((r) => r.id === id)!.formula === material.formula));
-});
+}
 const share = (ranks: number[], k: number) => fmt((100 * ranks.filter((r) => r <= k).length) / ranks.length, 1) + ' %';
 console.log(`\nPredicted site-averaged spectrum as a query (ENSEMBLE ranking, computed: true) against all ${references.length} catalogue spectra; ${testMaterials.length} test materials`);
 printTable(['what counts as right', 'top-1', 'top-5', 'top-10', 'median rank'], [

@@ -35,6 +35,7 @@ export interface IdentifiedMatch {
   score: number;
   votes: number;
   energyShift: number;
+  energyScale: number;
   materialId: string;
   spectrumId: string;
 }
@@ -63,6 +64,7 @@ interface Ranked {
   score: number;
   votes: number;
   energyShift: number;
+  energyScale: number;
 }
 
 function checkedTop(top: number | null | undefined): number {
@@ -89,7 +91,7 @@ function rankWithElsie(query: { energies: number[]; mu: number[] }, set: Referen
   return result.ranking.map((entry) => {
     const k = position.get(entry.label)!;
     // ELSIE's energy_shift is onset(reference) − onset(query): the reference moves by its negative.
-    return { index: candidates[k]!, score: entry.borda / maxVotes, votes: entry.borda, energyShift: -result.energyShifts[k]! };
+    return { index: candidates[k]!, score: entry.borda / maxVotes, votes: entry.borda, energyShift: -result.energyShifts[k]!, energyScale: 1 };
   });
 }
 
@@ -120,7 +122,7 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
     const prepared = index.prepared<PreparedReferences>(set, 'ENSEMBLE', (refs) =>
       prepareReferences(refs.map((r) => ({ id: r.spectrumId, energies: r.energies, mu: r.mu }))),
     );
-    const result = rankEnsemble(query, prepared, { top: wanted, candidates });
+    const result = await rankEnsemble(query, prepared, { top: wanted, candidates });
     ranked = result.matches;
     if (result.matches.length > 0) scores = result;
   }
@@ -152,6 +154,7 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
       score: m.score,
       votes: m.votes,
       energyShift: m.energyShift,
+      energyScale: m.energyScale,
       materialId: references[k]!.materialId,
       spectrumId: references[k]!.spectrumId,
     })),

@@ -10,7 +10,7 @@ import { MAX_FILE_BYTES } from '../spectra/parse/index.ts';
 export const IDENTIFY_QUERY = `query Identify($input: SpectrumInput!, $options: IdentifyOptions) {
   identifySpectrum(input: $input, options: $options) {
     absorbingElement edge candidatesConsidered confident warnings
-    matches { rank score votes energyShift material { id formula spacegroupSymbol } spectrum { id } }
+    matches { rank score votes energyShift energyScale material { id formula spacegroupSymbol } spectrum { id } }
     oxidationState { value confidence distribution { value share } }
     coordinationNumber { value confidence distribution { value share } }
     normalized { e0 edgeStep energies mu }

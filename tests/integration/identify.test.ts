@@ -11,7 +11,7 @@ const IDENTIFY = `query($input: SpectrumInput!, $options: IdentifyOptions) {
     absorbingElement edge candidatesConsidered confident warnings
     oxidationState { value confidence distribution { value share } }
     coordinationNumber { value confidence distribution { value share } }
-    matches { rank score votes energyShift material { id formula elements } spectrum { id siteIndex } }
+    matches { rank score votes energyShift energyScale material { id formula elements } spectrum { id siteIndex } }
     normalized { e0 edgeStep energies mu }
   }
 }`;
@@ -59,6 +59,7 @@ describe('identifySpectrum', () => {
     const first = body.data.identifySpectrum.matches[0];
     expect(first.material.id).toBe('mp-1005792');
     expect(Math.abs(first.energyShift)).toBeLessThan(0.5);
+    expect(first.energyScale).toBe(1);
   });
 
   test('a known energy shift of the input comes back as the match’s energyShift', async () => {

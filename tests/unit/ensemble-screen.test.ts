@@ -1,9 +1,16 @@
+/** @jest-environment <rootDir>/tests/support/onnx-environment.mjs */
 // The two-stage search (cheap screen over every reference, full ensemble on the finalists) returns the same top 10
 // as the exhaustive search, on the whole seed catalogue (2,523 OmniXAS FEFF site averages) for SYNTHETIC
-// measurements of 40 materials spread over it (issue 3: "tests prove it").
+// measurements of 40 materials spread over it (issue 3: "tests prove it"). The screen itself runs as an ONNX graph.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { omnixasToCatalog, parseOmnixasRecord } from '../../src/catalog/omnixas.ts';
 import { prepareQuery, prepareReferences, rankEnsemble, type PreparedReferences } from '../../src/spectra/ensemble/index.ts';
+import { correlateRows, screenReferences } from '../../src/spectra/ensemble/onnx-graphs.ts';
 import { seedRecords } from '../support/seed.ts';
+import { REPO_ROOT } from '../support/service.ts';
 import { measure } from '../support/synthetic-measurement.ts';
 
 let refs: { id: string; energies: number[]; mu: number[] }[];
@@ -17,7 +24,7 @@ beforeAll(() => {
   prepared = prepareReferences(refs);
 }, 120_000);
 
-test('screen + ensemble equals the exhaustive ensemble, top 10, for 40 queries against the whole catalogue', () => {
+test('screen + ensemble equals the exhaustive ensemble, top 10, for 40 queries against the whole catalogue', async () => {
   expect(refs).toHaveLength(2523);
   const step = Math.floor(refs.length / 40);
   const differing: string[] = [];
@@ -26,11 +33,63 @@ test('screen + ensemble equals the exhaustive ensemble, top 10, for 40 queries a
     const k = q * step;
     const m = measure(refs[k]!, ((q % 9) - 4) * 1.1, q + 1);
     const query = prepareQuery(m.energies, m.mu);
-    const twoStage = rankEnsemble(query, prepared, { top: 10 }).matches.map((x) => x.index);
-    const exhaustive = rankEnsemble(query, prepared, { top: 10, exhaustive: true }).matches.map((x) => x.index);
+    const twoStage = (await rankEnsemble(query, prepared, { top: 10 })).matches.map((x) => x.index);
+    const exhaustive = (await rankEnsemble(query, prepared, { top: 10, exhaustive: true })).matches.map((x) => x.index);
     if (twoStage.join() !== exhaustive.join()) differing.push(refs[k]!.id);
     if (exhaustive[0] === k) selfFirst++;
   }
   expect(differing).toEqual([]);
   expect(selfFirst).toBeGreaterThanOrEqual(36);
 }, 120_000);
+
+test('the graphs: the screen keeps the k best by max over shifts, skips references with bias −∞, and reports the best shift', async () => {
+  const count = 500;
+  const rank = 6;
+  const shifts = 5;
+  let s = 7;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  };
+  const projected = Float32Array.from({ length: count * rank }, next);
+  const queries = Float32Array.from({ length: rank * shifts }, next);
+  const bias = Float32Array.from({ length: count }, (_, n) => (n % 7 === 3 ? -Infinity : 0));
+  const best = Array.from({ length: count }, (_, n) => {
+    let value = -Infinity;
+    let shift = 0;
+    for (let c = 0; c < shifts; c++) {
+      let v = 0;
+      for (let r = 0; r < rank; r++) v += projected[n * rank + r]! * queries[r * shifts + c]!;
+      if (v > value) [value, shift] = [v, c];
+    }
+    return { n, value: value + bias[n]!, shift };
+  });
+  const expected = best.filter((b) => b.value > -Infinity).sort((a, b) => b.value - a.value).slice(0, 25);
+  const hits = await screenReferences(projected, count, rank, queries, shifts, bias, 25);
+  expect(Array.from(hits.indices)).toEqual(expected.map((b) => b.n));
+  expect(Array.from(hits.shiftIndices)).toEqual(expected.map((b) => b.shift));
+  await expect(screenReferences(projected, count, rank, queries, shifts + 1, bias, 25)).rejects.toThrow(/shapes disagree/);
+
+  // correlate: chosen rows (as windows of width `rank`) times the slices (columns), times each column's scale.
+  const values = Float32Array.from({ length: rank * shifts }, next);
+  const scale = Float32Array.from({ length: shifts }, (_, c) => c + 0.5);
+  const chosen = [499, 0, 17, 17];
+  const corr = await correlateRows(projected, chosen, { width: rank, count: shifts, values, scale });
+  expect(corr).toHaveLength(chosen.length * shifts);
+  chosen.forEach((n, f) => {
+    for (let c = 0; c < shifts; c++) {
+      let v = 0;
+      for (let r = 0; r < rank; r++) v += projected[n * rank + r]! * values[r * shifts + c]!;
+      expect(corr[f * shifts + c]).toBeCloseTo(v * scale[c]!, 5);
+    }
+  });
+});
+
+test('the committed graphs are what training/ensemble_graphs.py writes', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ensemble-graphs-'));
+  execFileSync('/usr/bin/python3', [path.join(REPO_ROOT, 'training/ensemble_graphs.py'), out]);
+  for (const name of ['screen.onnx', 'correlate.onnx']) {
+    expect(fs.readFileSync(path.join(out, name)).equals(fs.readFileSync(path.join(REPO_ROOT, 'src/spectra/ensemble', name)))).toBe(true);
+  }
+  fs.rmSync(out, { recursive: true });
+});

@@ -1,3 +1,4 @@
+/** @jest-environment <rootDir>/tests/support/onnx-environment.mjs */
 // ENSEMBLE ranking on real seed spectra (100 OmniXAS FEFF site averages), perturbed as an experiment
 // would be (shift, broadening, background, noise, scale).
 import { omnixasToCatalog, parseOmnixasRecord } from '../../src/catalog/omnixas.ts';
@@ -22,10 +23,10 @@ beforeAll(() => {
   prepared = prepareReferences(refs);
 });
 
-test('a perturbed spectrum retrieves its own material first, and the shift is recovered', () => {
+test('a perturbed spectrum retrieves its own material first, and the shift is recovered', async () => {
   for (const [k, shift] of [[3, 3.7], [60, -2.2], [95, 4.9]] as const) {
     const m = measure(refs[k]!, shift, k + 1);
-    const result = rankEnsemble(prepareQuery(m.energies, m.mu), prepared, { top: 5 });
+    const result = await rankEnsemble(prepareQuery(m.energies, m.mu), prepared, { top: 5 });
     expect(result.matches[0]!.index).toBe(k);
     // The FEFF grid starts at the reference's own first energy: the query is the reference moved by `shift`.
     expect(Math.abs(result.matches[0]!.energyShift - shift)).toBeLessThan(0.5);
@@ -37,33 +38,45 @@ test('a perturbed spectrum retrieves its own material first, and the shift is re
   }
 });
 
-test('matches are sorted by votes, deterministic, and the screen agrees with the exhaustive search', () => {
+test('matches are sorted by votes, deterministic, and the screen agrees with the exhaustive search', async () => {
   const m = measure(refs[77]!, -1.3, 9);
   const query = prepareQuery(m.energies, m.mu);
-  const a = rankEnsemble(query, prepared, { top: 10, screenKeep: 40, finalists: 20 });
-  const b = rankEnsemble(query, prepared, { top: 10, screenKeep: 40, finalists: 20 });
+  const a = await rankEnsemble(query, prepared, { top: 10, screenKeep: 40, finalists: 20 });
+  const b = await rankEnsemble(query, prepared, { top: 10, screenKeep: 40, finalists: 20 });
   expect(b).toEqual(a);
   for (let i = 1; i < a.matches.length; i++) expect(a.matches[i - 1]!.votes).toBeGreaterThanOrEqual(a.matches[i]!.votes);
-  const exhaustive = rankEnsemble(query, prepared, { top: 10, exhaustive: true, finalists: 20 });
+  const exhaustive = await rankEnsemble(query, prepared, { top: 10, exhaustive: true, finalists: 20 });
   expect(exhaustive.matches.map((x) => x.index)).toEqual(a.matches.map((x) => x.index));
 });
 
-test('restricting candidates works', () => {
+test('restricting candidates works', async () => {
   const m = measure(refs[10]!, 2, 3);
   const query = prepareQuery(m.energies, m.mu);
   const candidates = [5, 6, 7, 8, 9, 11];
-  const result = rankEnsemble(query, prepared, { candidates, top: 10 });
+  const result = await rankEnsemble(query, prepared, { candidates, top: 10 });
   expect(result.candidatesConsidered).toBe(6);
   expect(result.matches.map((x) => x.index).sort((x, y) => x - y)).toEqual(candidates);
-  expect(() => rankEnsemble(query, prepared, { candidates: [100000] })).toThrow(/not a reference index/);
+  await expect(rankEnsemble(query, prepared, { candidates: [100000] })).rejects.toThrow(/not a reference index/);
 });
 
-test('a computed query goes through the computed path and scores ~1 against itself', () => {
+test('a query stretched about its edge finds its own material, with the stretch as energyScale', async () => {
+  const r = refs[42]!;
+  const plain = prepareQuery(r.energies, r.mu, { computed: true });
+  for (const stretch of [0.97, 1.03]) {
+    const energies = r.energies.map((e) => plain.halfStep + stretch * (e - plain.halfStep));
+    const result = await rankEnsemble(prepareQuery(energies, r.mu, { computed: true }), prepared, { top: 3 });
+    expect(result.matches[0]!.index).toBe(42);
+    expect(result.matches[0]!.energyScale).toBe(stretch);
+    expect(result.matches[0]!.score).toBeGreaterThan(0.995);
+  }
+});
+
+test('a computed query goes through the computed path and scores ~1 against itself', async () => {
   const r = refs[42]!;
   const query = prepareQuery(r.energies, r.mu, { computed: true });
   expect(query.computed).toBe(true);
   expect(query.energies).toHaveLength(query.mu.length);
-  const result = rankEnsemble(query, prepared, { top: 3 });
+  const result = await rankEnsemble(query, prepared, { top: 3 });
   expect(result.matches[0]!.index).toBe(42);
   expect(result.matches[0]!.score).toBeGreaterThan(0.99);
 });
@@ -89,13 +102,13 @@ test('isConfident: a weak best, a near-tie or top matches disagreeing on the oxi
   expect(abstention({ bestScore: 0.95, margin: 0.001 }, 1).reason).toMatch(/weak \(score 0\.950/);
 });
 
-test('a reference without a usable edge is left out, not fatal', () => {
+test('a reference without a usable edge is left out, not fatal', async () => {
   const flat = { id: 'flat', energies: Array.from({ length: 60 }, (_, i) => 8980 + i), mu: Array.from({ length: 60 }, () => 1) };
   const ramp = { id: 'edge', energies: Array.from({ length: 173 }, (_, i) => 8980 + i * 0.8), mu: Array.from({ length: 173 }, (_, i) => 1 / (1 + Math.exp(-(i * 0.8 - 15) / 1.5))) };
   const prepared = prepareReferences([flat, ramp]);
   expect(prepared.skipped.map((s) => s.id)).toEqual(['flat']);
   const query = prepareQuery(ramp.energies, ramp.mu, { computed: true });
-  const result = rankEnsemble(query, prepared, { top: 5 });
+  const result = await rankEnsemble(query, prepared, { top: 5 });
   expect(result.candidatesConsidered).toBe(1);
   expect(result.matches.map((m) => prepared.ids[m.index])).toEqual(['edge']);
 });

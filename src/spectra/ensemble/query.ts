@@ -1,9 +1,11 @@
 // The query side of ENSEMBLE: normalise (Larch pre_edge for measured spectra, the computed path for
 // computed ones), align at the half-step, resample on the common grid widened by the shift range so each
 // searched shift is a slice.
+import { InputError } from '../../errors.ts';
 import { preEdge, prepareSpectrum } from '../normalize.ts';
 import { GRID_MIN, GRID_POINTS, GRID_STEP, halfStepEnergy, resampleUniform } from './grid.ts';
-import { SHIFT_STEPS } from './windows.ts';
+import { broadenComputed, DEFAULT_BROADENING } from './references.ts';
+import { SHIFT_STEPS, STRETCHES } from './windows.ts';
 
 /** A query ready for {@link rankEnsemble}. */
 export interface PreparedQuery {
@@ -11,36 +13,52 @@ export interface PreparedQuery {
   e0: number;
   /** Edge step of the raw μ. */
   edgeStep: number;
-  /** Half-step energy (first crossing of 0.5 of the normalised μ), eV: the alignment point. */
+  /** Half-step energy (first crossing of 0.5 of the normalised μ; of the broadened μ for a computed one), eV: the alignment point. */
   halfStep: number;
   /** The normalised spectrum for plotting (flattened for measured spectra), on the input energies. */
   energies: number[];
   mu: number[];
   computed: boolean;
-  /** Normalised μ at halfStep + GRID_MIN + (i − SHIFT_STEPS)·GRID_STEP, i < GRID_POINTS + 2·SHIFT_STEPS. */
-  extended: Float64Array;
+  /**
+   * Per stretch s of STRETCHES (same order): normalised μ at halfStep + s·(GRID_MIN + (i − SHIFT_STEPS)·GRID_STEP),
+   * i < GRID_POINTS + 2·SHIFT_STEPS, so that a slice is the query stretched by s and shifted by a whole step.
+   */
+  extended: Float64Array[];
   warnings: string[];
 }
 
 /**
  * Normalise and align a spectrum to be identified. Measured spectra: Larch `pre_edge` defaults, flattened
- * (identification-lessons.md §1); computed ones (`computed: true`): the computed-spectrum path, 0 below
- * the first energy. Throws InputError (from the normalisation) for a spectrum with no usable edge.
+ * (identification-lessons.md §1); computed ones (`computed: true`): exactly as the catalogue's references
+ * ({@link broadenComputed}: 0 below the first energy, the same extra broadening). Throws InputError for a spectrum
+ * with no usable edge.
  */
 export function prepareQuery(
   energies: readonly number[],
   mu: readonly number[],
-  options: { computed?: boolean } = {},
+  options: { computed?: boolean; broadening?: number } = {},
 ): PreparedQuery {
   const computed = options.computed ?? false;
   const s = prepareSpectrum(energies, mu);
   const e = s.energies;
   const pre = preEdge(e, s.mu, { computed });
   const norm = computed ? pre.norm : pre.flat!;
-  const halfStep = halfStepEnergy(e, norm);
-  if (!Number.isFinite(halfStep)) throw new Error('the normalised spectrum never reaches half its edge step');
+  let curve: { energies: ArrayLike<number>; mu: ArrayLike<number>; halfStep: number };
+  if (computed) {
+    try {
+      curve = broadenComputed(e, s.mu, options.broadening ?? DEFAULT_BROADENING);
+    } catch (err) {
+      throw new InputError(`${(err as Error).message}: check mu`, 'mu');
+    }
+  } else {
+    curve = { energies: e, mu: norm, halfStep: halfStepEnergy(e, norm) };
+    if (!Number.isFinite(curve.halfStep)) throw new InputError('the normalised spectrum never reaches half its edge step: check mu', 'mu');
+  }
+  const halfStep = curve.halfStep;
   const n = GRID_POINTS + 2 * SHIFT_STEPS;
-  const extended = resampleUniform(e, norm, halfStep + GRID_MIN - SHIFT_STEPS * GRID_STEP, GRID_STEP, n, computed ? 0 : null);
+  const extended = STRETCHES.map((stretch) =>
+    resampleUniform(curve.energies, curve.mu, halfStep + stretch * (GRID_MIN - SHIFT_STEPS * GRID_STEP), stretch * GRID_STEP, n, computed ? 0 : null),
+  );
   const warnings = [...s.warnings, ...pre.warnings];
   if (e[e.length - 1]! < halfStep + 60) {
     warnings.push(`the spectrum ends ${(e[e.length - 1]! - halfStep).toFixed(1)} eV above the half-step; matching uses up to +90 eV, the rest is held at the last value`);

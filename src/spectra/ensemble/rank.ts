@@ -1,14 +1,16 @@
 // ENSEMBLE ranking: Pearson correlation of normalised μ over several near-edge windows, each at its best
 // rigid shift (identification-lessons.md §2–3), combined by a Borda vote over the windows (§5; ELSIE's
-// vote, Zheng et al. npj Comput. Mater. 4, 12 (2018)). Two stages: a low-rank screen over every
-// reference at 1-eV shifts, then the exact ensemble at 0.5-eV shifts on the best few hundred.
+// vote, Zheng et al. npj Comput. Mater. 4, 12 (2018)), searching a small energy stretch too (§4). Two stages: a
+// low-rank screen over every reference at 1-eV shifts, then the exact ensemble at 0.5-eV shifts and every stretch
+// on the best few hundred. The inner products run as ONNX graphs (onnx-graphs.ts); the rest is plain TypeScript.
 import { GRID_STEP } from './grid.ts';
 import type { PreparedQuery } from './query.ts';
-import { centreUnit, type PreparedReferences } from './references.ts';
-import { SHIFT_STEPS, WINDOWS } from './windows.ts';
+import type { PreparedReferences } from './references.ts';
+import { correlateRows, screenReferences, type SliceColumns } from './onnx-graphs.ts';
+import { SHIFT_STEPS, STRETCHES, WINDOWS } from './windows.ts';
 
 /** References kept by the screen for the exact ensemble (all of them when there are fewer). */
-export const SCREEN_KEEP = 300;
+export const SCREEN_KEEP = 500;
 /** Candidates, best by main-window correlation, that the window vote is held among. */
 export const FINALISTS = 100;
 /** Fine shifts searched either side of the screen's best shift (grid steps). */
@@ -39,6 +41,8 @@ export interface EnsembleMatch {
   votes: number;
   /** Query minus reference energy, eV: half-step difference plus the searched shift (main window). */
   energyShift: number;
+  /** The stretch of STRETCHES that matched best (main window): the query's features at s·e for the reference's at e. */
+  energyScale: number;
 }
 
 export interface EnsembleResult {
@@ -53,174 +57,146 @@ export interface EnsembleResult {
   finalists: number;
 }
 
-/** Centred, unit-norm query slices: per window, per shift index 0…2·SHIFT_STEPS. */
-function querySlices(query: PreparedQuery): Float32Array[] {
+/**
+ * The query's slices of each window, one per (stretch t, shift k), column c = t·nShift + k, as the correlate graph
+ * takes them: raw values and 1/‖centred slice‖ (running sums give each slice's mean and norm in one pass).
+ */
+function querySlices(query: PreparedQuery): SliceColumns[] {
   const nShift = 2 * SHIFT_STEPS + 1;
+  const count = STRETCHES.length * nShift;
   return WINDOWS.map((w) => {
     const width = w.end - w.start;
-    const out = new Float32Array(nShift * width);
-    const row = new Float64Array(width);
-    for (let k = 0; k < nShift; k++) {
-      for (let j = 0; j < width; j++) row[j] = query.extended[w.start + k + j]!;
-      centreUnit(row);
-      out.set(row, k * width);
-    }
-    return out;
-  });
-}
-
-function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < n; j += 4) {
-    s0 += a[ao + j]! * b[bo + j]!;
-    s1 += a[ao + j + 1]! * b[bo + j + 1]!;
-    s2 += a[ao + j + 2]! * b[bo + j + 2]!;
-    s3 += a[ao + j + 3]! * b[bo + j + 3]!;
-  }
-  for (; j < n; j++) s0 += a[ao + j]! * b[bo + j]!;
-  return s0 + s1 + s2 + s3;
-}
-
-/** The k-th largest value of `values` (k ≥ 1), by quickselect on a copy. */
-function kthLargest(values: Float32Array, k: number): number {
-  const a = Float32Array.from(values);
-  let lo = 0;
-  let hi = a.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
+    const values = new Float32Array(width * count);
+    const scale = new Float32Array(count);
+    query.extended.forEach((extended, t) => {
+      const span = nShift - 1 + width;
+      const sum = new Float64Array(span + 1);
+      const squares = new Float64Array(span + 1);
+      for (let i = 0; i < span; i++) {
+        const v = extended[w.start + i]!;
+        sum[i + 1] = sum[i]! + v;
+        squares[i + 1] = squares[i]! + v * v;
       }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return a[target]!;
+      for (let k = 0; k < nShift; k++) {
+        const c = t * nShift + k;
+        const mean = (sum[k + width]! - sum[k]!) / width;
+        const ss = squares[k + width]! - squares[k]! - width * mean * mean;
+        scale[c] = ss > 1e-24 ? 1 / Math.sqrt(ss) : 0;
+        for (let j = 0; j < width; j++) values[j * count + c] = extended[w.start + k + j]!;
+      }
+    });
+    return { width, count, values, scale };
+  });
 }
 
 /**
  * Rank the prepared references against a prepared query, best first. Deterministic. See
  * {@link EnsembleMatch} for what score, votes and energyShift mean.
  */
-export function rankEnsemble(query: PreparedQuery, refs: PreparedReferences, options: RankOptions = {}): EnsembleResult {
+export async function rankEnsemble(query: PreparedQuery, refs: PreparedReferences, options: RankOptions = {}): Promise<EnsembleResult> {
   const top = options.top ?? 10;
-  const requested = options.candidates ? Uint32Array.from(options.candidates) : Uint32Array.from({ length: refs.count }, (_, i) => i);
-  for (const i of requested) if (i >= refs.count) throw new Error(`candidate ${i} is not a reference index (there are ${refs.count})`);
-  const all = requested.filter((i) => refs.usable[i] === 1);
+  let all = refs.usableIndices;
+  if (options.candidates) {
+    const requested = Uint32Array.from(options.candidates);
+    for (const i of requested) if (i >= refs.count) throw new Error(`candidate ${i} is not a reference index (there are ${refs.count})`);
+    all = requested.filter((i) => refs.usable[i] === 1);
+  }
   const nShift = 2 * SHIFT_STEPS + 1;
+  const nColumn = STRETCHES.length * nShift;
   const slices = querySlices(query);
   const keep = options.screenKeep ?? SCREEN_KEEP;
 
-  // Stage 1: screen by the projected main-window correlation at 1-eV shifts.
-  let finalists = all;
+  // Stage 1: screen by the projected main-window correlation at 1-eV shifts (run by ONNX Runtime: onnx-graphs.ts).
+  let finalists: Uint32Array = all;
   let centre: Int32Array | null = null;
   if (!options.exhaustive && all.length > keep) {
     const p = refs.windows[0]!.width;
     const rank = refs.rank;
+    // Unstretched only: the stretches change a reference's score by less than the screen keeps room for.
+    const unstretched = STRETCHES.indexOf(1);
     const coarse: number[] = [];
-    for (let k = SHIFT_STEPS % 2; k < nShift; k += 2) coarse.push(k);
-    const qp = new Float32Array(coarse.length * rank);
-    coarse.forEach((k, c) => {
-      for (let r = 0; r < rank; r++) qp[c * rank + r] = dot(refs.basis, r * p, slices[0]!, k * p, p);
+    for (let k = SHIFT_STEPS % 2; k < nShift; k += 2) coarse.push(unstretched * nShift + k);
+    // The query's coordinates, rank × columns (column c: the slice of column coarse[c]).
+    // (The basis rows sum to zero, like the centred rows they span, so the slices' means drop out here too.)
+    const main = slices[0]!;
+    const queries = new Float32Array(rank * coarse.length);
+    coarse.forEach((column, c) => {
+      for (let r = 0; r < rank; r++) {
+        let s = 0;
+        for (let j = 0; j < p; j++) s += refs.basis[r * p + j]! * main.values[j * main.count + column]!;
+        queries[r * coarse.length + c] = s * main.scale[column]!;
+      }
     });
-    const screen = new Float32Array(all.length);
-    const bestK = new Int32Array(all.length);
-    for (let n = 0; n < all.length; n++) {
-      const off = all[n]! * rank;
-      let best = -Infinity;
-      let bk = 0;
-      for (let c = 0; c < coarse.length; c++) {
-        const s = dot(refs.projected, off, qp, c * rank, rank);
-        if (s > best) {
-          best = s;
-          bk = coarse[c]!;
-        }
-      }
-      screen[n] = best;
-      bestK[n] = bk;
+    let bias = refs.screenBias;
+    if (options.candidates) {
+      bias = new Float32Array(refs.count).fill(-Infinity);
+      for (const i of all) bias[i] = 0;
     }
-    const threshold = kthLargest(screen, keep);
-    const chosen: number[] = [];
-    const chosenK: number[] = [];
-    for (let n = 0; n < all.length && chosen.length < keep; n++) {
-      if (screen[n]! >= threshold) {
-        chosen.push(all[n]!);
-        chosenK.push(bestK[n]!);
-      }
-    }
-    finalists = Uint32Array.from(chosen);
-    centre = Int32Array.from(chosenK);
+    const hits = await screenReferences(refs.projected, refs.count, rank, queries, coarse.length, bias, keep);
+    finalists = hits.indices;
+    centre = Int32Array.from(hits.shiftIndices, (c) => coarse[c]! % nShift);
   }
 
-  // Stage 2: exact main-window correlation at 0.5-eV shifts (around the screen's best shift, or all shifts).
+  // Stage 2: exact main-window correlation at 0.5-eV shifts, every stretch (shifts around the screen's best one,
+  // or all of them).
   const nPre = finalists.length;
   const main0 = refs.windows[0]!;
+  const mainCorr = await correlateRows(main0.rows, finalists, slices[0]!);
   const preScore = new Float64Array(nPre);
-  const preK = new Int32Array(nPre);
+  const preColumn = new Int32Array(nPre);
   for (let n = 0; n < nPre; n++) {
-    const i = finalists[n]!;
     const k0 = centre ? Math.max(0, centre[n]! - REFINE_STEPS) : 0;
     const k1 = centre ? Math.min(nShift - 1, centre[n]! + REFINE_STEPS) : nShift - 1;
     let best = -Infinity;
-    let bk = k0;
-    for (let k = k0; k <= k1; k++) {
-      const s = dot(main0.rows, i * main0.width, slices[0]!, k * main0.width, main0.width);
-      if (s > best) {
-        best = s;
-        bk = k;
+    let bc = k0;
+    for (let t = 0; t < STRETCHES.length; t++) {
+      for (let k = k0; k <= k1; k++) {
+        const s = mainCorr[n * nColumn + t * nShift + k]!;
+        if (s > best) {
+          best = s;
+          bc = t * nShift + k;
+        }
       }
     }
     preScore[n] = best;
-    preK[n] = bk;
+    preColumn[n] = bc;
   }
   // The vote is held among the FINALISTS best by that correlation, so the screen changes nothing as long as
   // it keeps them (checked against `exhaustive` in bench/accuracy.ts and the unit tests).
   const byScore = Array.from({ length: nPre }, (_, n) => n).sort((a, b) => preScore[b]! - preScore[a]! || finalists[a]! - finalists[b]!);
   const picked = byScore.slice(0, options.finalists ?? FINALISTS);
   const m = picked.length;
+  const chosen = Uint32Array.from(picked, (n) => finalists[n]!);
+  const others = await Promise.all(
+    refs.windows.slice(1).map((win, w) => correlateRows(win.rows, chosen, slices[w + 1]!)),
+  );
   const corr = WINDOWS.map(() => new Float64Array(m));
   const shift = new Float64Array(m);
-  const chosen = new Uint32Array(m);
+  const stretch = new Float64Array(m);
   for (let n = 0; n < m; n++) {
-    const i = finalists[picked[n]!]!;
-    chosen[n] = i;
-    const kc = preK[picked[n]!]!;
+    const column = preColumn[picked[n]!]!;
+    const t = Math.floor(column / nShift);
+    const kc = column % nShift;
     corr[0]![n] = preScore[picked[n]!]!;
     // Sub-step shift: vertex of the parabola through the best main-window shift and its neighbours.
     let delta = 0;
     if (kc > 0 && kc < nShift - 1) {
-      const a = dot(main0.rows, i * main0.width, slices[0]!, (kc - 1) * main0.width, main0.width);
+      const at = picked[n]! * nColumn + column;
+      const a = mainCorr[at - 1]!;
       const b = corr[0]![n]!;
-      const c = dot(main0.rows, i * main0.width, slices[0]!, (kc + 1) * main0.width, main0.width);
+      const c = mainCorr[at + 1]!;
       const den = a - 2 * b + c;
       if (den < 0) delta = Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
     }
-    shift[n] = (kc - SHIFT_STEPS + delta) * GRID_STEP;
-    // Other windows: best shift within ±REFINE_STEPS of the main window's.
-    for (let w = 1; w < WINDOWS.length; w++) {
-      const win = refs.windows[w]!;
+    // Slice k of stretch s starts s·(k − SHIFT_STEPS) grid steps from the unshifted one.
+    shift[n] = STRETCHES[t]! * (kc - SHIFT_STEPS + delta) * GRID_STEP;
+    stretch[n] = STRETCHES[t]!;
+    // Other windows: the main window's stretch, best shift within ±REFINE_STEPS of its shift.
+    others.forEach((values, w) => {
       let best = -Infinity;
-      for (let k = Math.max(0, kc - REFINE_STEPS); k <= Math.min(nShift - 1, kc + REFINE_STEPS); k++) {
-        const s = dot(win.rows, i * win.width, slices[w]!, k * win.width, win.width);
-        if (s > best) best = s;
-      }
-      corr[w]![n] = best;
-    }
+      for (let k = Math.max(0, kc - REFINE_STEPS); k <= Math.min(nShift - 1, kc + REFINE_STEPS); k++) best = Math.max(best, values[n * nColumn + t * nShift + k]!);
+      corr[w + 1]![n] = best;
+    });
   }
 
   // Borda vote over the windows: in each, the best of m candidates gets m−1 points, the worst 0.
@@ -238,6 +214,7 @@ export function rankEnsemble(query: PreparedQuery, refs: PreparedReferences, opt
     score: Math.max(0, Math.min(1, main[n]!)),
     votes: votes[n]!,
     energyShift: query.halfStep - refs.halfStep[chosen[n]!]! + shift[n]!,
+    energyScale: stretch[n]!,
   }));
   const first = ranked[0];
   let bestScore = 0;

@@ -39,21 +39,29 @@ export interface PreparedReferences {
   windows: WindowMatrix[];
   /** 1 where the reference could be normalised; 0 for those left out of every ranking (see `skipped`). */
   usable: Uint8Array;
+  /** Indices of the usable references, ascending. */
+  usableIndices: Uint32Array;
   /** References without a usable edge (a bad upload must not break identification for its element). */
   skipped: { id: string; reason: string }[];
   /** Screen basis of window 0: K × width (rows), and the references' K coordinates (N × K). */
   basis: Float32Array;
   rank: number;
   projected: Float32Array;
+  /** The screen's bias for the whole catalogue: 0 where usable, −Infinity where not (see screen.ts). */
+  screenBias: Float32Array;
   broadening: number;
 }
 
-/** Normalised, broadened, half-step-aligned μ of one computed spectrum on the common grid. */
-export function alignComputed(
+/**
+ * A computed spectrum (FEFF, a model) as ENSEMBLE compares it: normalised, 0 below its first energy, broadened by
+ * `broadening` eV FWHM on a fine uniform grid, with its half-step. The catalogue's references and computed queries
+ * both go through it, so a computed spectrum sent back matches its own entry exactly.
+ */
+export function broadenComputed(
   energies: ArrayLike<number>,
   mu: ArrayLike<number>,
   broadening: number,
-): { halfStep: number; values: Float64Array } {
+): { energies: Float64Array; mu: Float64Array; halfStep: number } {
   const e = Array.from(energies);
   // Computed-spectrum normalisation (src/spectra/normalize.ts, Larch's iscalc rule: pre-edge = μ[0], flat post-edge).
   const norm = preEdge(e, Array.from(mu), { computed: true, makeFlat: false }).norm;
@@ -65,7 +73,17 @@ export function alignComputed(
   for (let i = 0; i < n; i++) fineE[i] = start + i * FINE_STEP;
   const halfStep = halfStepEnergy(fineE, fine);
   if (!Number.isFinite(halfStep)) throw new Error('computed spectrum never reaches half its edge step');
-  return { halfStep, values: resampleUniform(fineE, fine, halfStep + GRID_MIN, GRID_STEP, GRID_POINTS, 0) };
+  return { energies: fineE, mu: fine, halfStep };
+}
+
+/** Normalised, broadened, half-step-aligned μ of one computed spectrum on the common grid. */
+export function alignComputed(
+  energies: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  broadening: number,
+): { halfStep: number; values: Float64Array } {
+  const b = broadenComputed(energies, mu, broadening);
+  return { halfStep: b.halfStep, values: resampleUniform(b.energies, b.mu, b.halfStep + GRID_MIN, GRID_STEP, GRID_POINTS, 0) };
 }
 
 /** Mean-centre and scale to unit norm in place; returns the norm before scaling. */
@@ -146,5 +164,7 @@ export function prepareReferences(
       projected[i * rank + c] = s;
     }
   }
-  return { ids: refs.map((r) => r.id), count, halfStep, grid, windows, usable, skipped, basis, rank, projected, broadening };
+  const screenBias = Float32Array.from(usable, (u) => (u === 1 ? 0 : -Infinity));
+  const usableIndices = Uint32Array.from(usable.keys()).filter((i) => usable[i] === 1);
+  return { ids: refs.map((r) => r.id), count, halfStep, grid, windows, usable, usableIndices, skipped, basis, rank, projected, screenBias, broadening };
 }
