@@ -10,11 +10,13 @@ import zlib from 'node:zlib';
 import { omnixasToCatalog, parseOmnixasRecord } from '../src/catalog/omnixas.ts';
 import { elsieReferenceRank, type LabelledSpectrum } from '../src/spectra/elsie/index.ts';
 import {
-  consensus, consensusWeights, isConfident, MIN_CONFIDENT_AGREEMENT, MIN_CONFIDENT_SCORE, prepareQuery, prepareReferences, rankEnsemble,
+  blendWithPrior, consensus, consensusWeights, isConfident, oxidationPrior, PRIOR_BLEND, MIN_CONFIDENT_AGREEMENT, MIN_CONFIDENT_SCORE, prepareQuery, prepareReferences, rankEnsemble,
   type EnsembleResult,
 } from '../src/spectra/ensemble/index.ts';
+import { PRIOR_DIR } from '../src/spectra/ensemble/oxidation-prior.ts';
 import { parseSpectrumFile } from '../src/spectra/parse/index.ts';
-import { fmt, printTable, quantile, seededRandom, standardNormal } from './support.ts';
+import { gapLike, measurementLike } from '../training/augment.ts';
+import { fmt, printTable, quantile, seededRandom } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const LIBRARY = path.resolve(ROOT, '..', 'shared', 'data', 'xas-data-library');
@@ -24,7 +26,6 @@ const arg = (name: string, fallback: number): number => {
 };
 const ELSIE_SAMPLE = arg('elsie', 12);
 
-const uniform = (r: () => number, a: number, b: number): number => a + (b - a) * r();
 
 interface Entry {
   id: string;
@@ -33,6 +34,10 @@ interface Entry {
   mu: number[];
   oxidation: number | null;
   coordination: number | null;
+  /** Oxidation states of the Cu sites with their shares (by multiplicity); empty when any is unknown. */
+  oxidationShares: { value: number; share: number }[];
+  /** OmniXAS material split (null: none); the oxidation-state prior is trained on `train` and chosen on `val`. */
+  split: string | null;
 }
 
 /** Multiplicity-weighted mean of site values (null when any site lacks one), rounded to 0.01. */
@@ -40,6 +45,15 @@ function weightedMean(sites: { multiplicity: number; value: number | null }[]): 
   if (sites.length === 0 || sites.some((s) => s.value === null)) return null;
   const total = sites.reduce((s, x) => s + x.multiplicity, 0);
   return Math.round((sites.reduce((s, x) => s + x.multiplicity * x.value!, 0) / total) * 100) / 100;
+}
+
+/** Shares of each site value by multiplicity; empty when any site lacks one. */
+function shares(sites: { multiplicity: number; value: number | null }[]): { value: number; share: number }[] {
+  if (sites.length === 0 || sites.some((s) => s.value === null)) return [];
+  const total = sites.reduce((sum, x) => sum + x.multiplicity, 0);
+  const by = new Map<number, number>();
+  for (const s of sites) by.set(s.value!, (by.get(s.value!) ?? 0) + s.multiplicity / total);
+  return [...by].map(([value, share]) => ({ value, share })).sort((a, b) => b.share - a.share || a.value - b.value);
 }
 
 function loadSeed(): Entry[] {
@@ -57,74 +71,11 @@ function loadSeed(): Entry[] {
       mu: avg.mu,
       oxidation: weightedMean(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.oxidationState }))),
       coordination: weightedMean(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.coordinationNumber }))),
+      oxidationShares: shares(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.oxidationState }))),
+      split: batch.materials[0]!.split,
     });
   }
   return entries;
-}
-
-/**
- * SYNTHETIC "measurement" of a FEFF spectrum: 0 below its first energy, a 50-eV pre-edge region, Gaussian
- * broadening (FWHM 1–2 eV), a rigid shift of ±(1–5) eV, arbitrary scale (0.2–5), a sloping background
- * (offset and slope), Gaussian noise of 1 % of the edge step; 0.5-eV steps.
- */
-export function perturb(energies: readonly number[], mu: readonly number[], r: () => number): { energies: number[]; mu: number[]; shift: number } {
-  const step = 0.5;
-  const start = energies[0]! - 50;
-  const n = Math.floor((energies[energies.length - 1]! - start) / step) + 1;
-  const fwhm = uniform(r, 1, 2);
-  const sigma = fwhm / 2.3548;
-  const shift = (r() < 0.5 ? -1 : 1) * uniform(r, 1, 5);
-  const scale = Math.exp(uniform(r, Math.log(0.2), Math.log(5)));
-  const offset = uniform(r, -0.5, 1.5) * scale;
-  const slope = uniform(r, -3e-3, 1e-3) * scale;
-  const e0 = energies[0]!;
-  const out: number[] = [];
-  const es: number[] = [];
-  // Broaden by direct Gaussian quadrature on the source (0 below its first energy, held above its last).
-  const at = (e: number): number => {
-    if (e < energies[0]!) return 0;
-    if (e >= energies[energies.length - 1]!) return mu[mu.length - 1]!;
-    let j = 0;
-    while (energies[j + 1]! <= e) j++;
-    return mu[j]! + ((e - energies[j]!) / (energies[j + 1]! - energies[j]!)) * (mu[j + 1]! - mu[j]!);
-  };
-  for (let i = 0; i < n; i++) {
-    const e = start + i * step;
-    let s = 0;
-    let w = 0;
-    for (let k = -16; k <= 16; k++) {
-      const x = (k / 4) * sigma;
-      const g = Math.exp(-0.5 * (x / sigma) ** 2);
-      s += g * at(e + x);
-      w += g;
-    }
-    es.push(e + shift);
-    out.push(scale * (s / w) + offset + slope * (e - e0) + 0.01 * scale * standardNormal(r));
-  }
-  return { energies: es, mu: out, shift };
-}
-
-/**
- * SYNTHETIC FEFF-vs-experiment gap, applied to the FEFF spectrum before `perturb`: what a measured spectrum of the
- * same compound differs by beyond broadening and shift (../shared/notes/identification-lessons.md: peak positions
- * off by a few per cent of their distance from the edge, near-edge peak heights off by 20–30 %). The energy axis is
- * stretched about the edge (E0 = steepest rise) by 1 ± (1–3) %, and the first 20 eV above the edge are scaled by
- * 1 ± (10–30) % with a smooth Gaussian window (width 6 eV, centred 8 eV above E0).
- */
-function experimentLike(energies: readonly number[], mu: readonly number[], r: () => number): { energies: number[]; mu: number[] } {
-  let steepest = 1;
-  for (let i = 1; i < energies.length - 1; i++) {
-    const slope = (mu[i + 1]! - mu[i - 1]!) / (energies[i + 1]! - energies[i - 1]!);
-    const best = (mu[steepest + 1]! - mu[steepest - 1]!) / (energies[steepest + 1]! - energies[steepest - 1]!);
-    if (slope > best) steepest = i;
-  }
-  const e0 = energies[steepest]!;
-  const stretch = 1 + (r() < 0.5 ? -1 : 1) * uniform(r, 0.01, 0.03);
-  const amplitude = (r() < 0.5 ? -1 : 1) * uniform(r, 0.1, 0.3);
-  return {
-    energies: energies.map((e) => e0 + (e - e0) * stretch),
-    mu: mu.map((m, i) => m * (1 + amplitude * Math.exp(-0.5 * ((energies[i]! - e0 - 8) / 6) ** 2))),
-  };
 }
 
 /** bestScore of every query against the full catalogue and against the catalogue without the query's formula. */
@@ -169,7 +120,7 @@ async function main(): Promise<void> {
 
   // ---- synthetic self-retrieval ----
   const r = seededRandom(20240917);
-  const queries = entries.map((e) => perturb(e.energies, e.mu, r));
+  const queries = entries.map((e) => measurementLike(e.energies, e.mu, r));
   const stat = { top1: 0, top5: 0, ox: 0, oxN: 0, cn: 0, cnN: 0, shiftErr: [] as number[], times: [] as number[], rankTimes: [] as number[], best: [] as number[], confident: 0, checked: 0, same10: 0 };
   const results: EnsembleResult[] = [];
   for (const [i, q] of queries.entries()) {
@@ -274,8 +225,8 @@ async function main(): Promise<void> {
   // ---- the same with the FEFF-vs-experiment gap (stretch, near-edge amplitude) on top ----
   const gapRandom = seededRandom(20261126);
   const gapQueries = entries.map((e) => {
-    const g = experimentLike(e.energies, e.mu, gapRandom);
-    return perturb(g.energies, g.mu, gapRandom);
+    const g = gapLike(e.energies, e.mu, gapRandom);
+    return measurementLike(g.energies, g.mu, gapRandom);
   });
   const gap = await abstentionScores(gapQueries, entries, refs, 5);
   const gapTop1 = gap.inside.filter((res, k) => res.matches[0]?.index === k * 5).length;
@@ -328,6 +279,42 @@ async function main(): Promise<void> {
   console.log(`\nabstention by agreement: bestScore ≥ ${MIN_CONFIDENT_SCORE}, margin ≥ 0 and the oxidation-state consensus share ≥ x; share passed and its oxidation state right (in catalogue / formula left out)`);
   printTable(['x', 'plain in: passed', 'ox right', 'plain out: passed', 'ox right', 'gap in: passed', 'ox right', 'gap out: passed', 'ox right'], agreementRows);
 
+  // ---- the learned oxidation-state prior, on materials it never saw (OmniXAS test split and unsplit) ----
+  const prior = await oxidationPrior('Cu', 'K');
+  if (prior) {
+    const heldOut = entries.flatMap((e, i) => (e.split !== 'train' && e.split !== 'val' && e.oxidationShares.length > 0 ? [i] : []));
+    const priorRandom = seededRandom(20261127);
+    const sets = [
+      ['plain', heldOut.map((i) => ({ i, q: queries[i]! }))],
+      ['gap', heldOut.map((i) => {
+        const g = gapLike(entries[i]!.energies, entries[i]!.mu, priorRandom);
+        return { i, q: measurementLike(g.energies, g.mu, priorRandom) };
+      })],
+    ] as const;
+    const BLENDS = [0, 0.25, 0.5, 1, 2];
+    const rows: (string | number)[][] = [];
+    for (const [name, list] of sets) {
+      const right = BLENDS.map(() => 0);
+      let priorRight = 0;
+      for (const { i, q } of list) {
+        const truth = entries[i]!.oxidationShares[0]!.value;
+        const pq = prepareQuery(q.energies, q.mu);
+        const p = await prior.predict(pq);
+        if (p.reduce((a, b) => (b.probability > a.probability ? b : a)).value === truth) priorRight++;
+        const res = await rankEnsemble(pq, refs, { top: 10 });
+        const weights = consensusWeights(res.matches);
+        const vote = consensus(res.matches.slice(0, weights.length).flatMap((m, k) => entries[m.index]!.oxidationShares.map((x) => ({ weight: weights[k]! * x.share, value: x.value }))));
+        BLENDS.forEach((blend, b) => {
+          if (blendWithPrior(vote, p, blend)?.value === truth) right[b]!++;
+        });
+      }
+      rows.push([name, list.length, ...BLENDS.map((_, b) => pct(right[b]!, list.length)), pct(priorRight, list.length)]);
+    }
+    console.log(`\noxidation-state prior (${path.relative(ROOT, PRIOR_DIR)}), SYNTHETIC queries of the ${heldOut.length} materials it never saw (test split + unsplit, known oxidation states); truth = the majority site oxidation state`);
+    console.log(`oxidation state right: the top matches' vote blended with the prior (share + b · probability; the service uses b = ${PRIOR_BLEND} for measured spectra), and the prior alone`);
+    printTable(['queries', 'n', ...BLENDS.map((b) => `blend ${b}`), 'prior alone'], rows);
+  }
+
   // ---- measured spectra ----
   const index = JSON.parse(fs.readFileSync(path.join(LIBRARY, 'index.json'), 'utf8')) as { file: string; element: string; sample_formula: string; sample_name: string }[];
   const rows: (string | number)[][] = [];
@@ -346,16 +333,18 @@ async function main(): Promise<void> {
     const el = elsieReferenceRank({ energies: parsed.energies, mu: parsed.mu }, labelled);
     const elRank = rankOf(el.ranking, (x) => entries[Number(x.label)]!.formula === expected);
     const elOx = consensus(el.ranking.slice(0, 5).map((x) => ({ weight: x.borda, value: entries[Number(x.label)]!.oxidation })));
+    const priorSays = prior ? (await prior.predict(pq)).reduce((a, b) => (b.probability > a.probability ? b : a)) : null;
     rows.push([
       path.basename(item.file), `${expected}${inCatalogue ? '' : ' (not in catalogue)'}`,
       rank === Infinity ? '–' : rank, elRank === Infinity ? '–' : elRank,
       ox ? `${ox.value} (${fmt(ox.confidence * 100)} %)` : '–', elOx ? `${elOx.value} (${fmt(elOx.confidence * 100)} %)` : '–',
+      priorSays ? `${priorSays.value} (${fmt(priorSays.probability * 100)} %)` : '–',
       fmt(res.bestScore, 4), fmt(res.margin, 4), String(confident(res)),
       res.matches.slice(0, 3).map((m) => entries[m.index]!.formula).join(' '), fmt(ms, 1),
     ]);
   }
   console.log('\nMEASURED Cu K-edge spectra (xas-data-library); rank = first catalogue entry with the expected reduced formula');
-  printTable(['file', 'expected', 'rank ENSEMBLE', 'rank ELSIE', 'ox. state ENSEMBLE', 'ox. state ELSIE', 'best score', 'margin', 'confident', 'top 3 (ENSEMBLE)', 'ms'], rows);
+  printTable(['file', 'expected', 'rank ENSEMBLE', 'rank ELSIE', 'ox. state ENSEMBLE', 'ox. state ELSIE', 'ox. prior', 'best score', 'margin', 'confident', 'top 3 (ENSEMBLE)', 'ms'], rows);
 }
 
 await main();

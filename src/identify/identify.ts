@@ -8,9 +8,13 @@ import {
   consensus,
   consensusWeights,
   abstention,
+  blendWithPrior,
+  oxidationPrior,
   prepareQuery,
+  PRIOR_BLEND,
   prepareReferences,
   rankEnsemble,
+  type PreparedQuery,
   type PreparedReferences,
 } from '../spectra/ensemble/index.ts';
 import { isElementSymbol } from '../structure/elements.ts';
@@ -53,6 +57,7 @@ export interface Identification {
   confident: boolean;
   matches: IdentifiedMatch[];
   oxidationState: ConsensusResult | null;
+  oxidationStatePrior: ConsensusResult | null;
   coordinationNumber: ConsensusResult | null;
   normalized: { e0: number; edgeStep: number; energies: number[]; mu: number[] } | null;
   warnings: string[];
@@ -95,6 +100,17 @@ function rankWithElsie(query: { energies: number[]; mu: number[] }, set: Referen
   });
 }
 
+/** The oxidation-state prior's probabilities for the query; null (with a warning if it failed) when there are none. */
+async function priorProbabilities(element: string, edge: string, query: PreparedQuery, warnings: string[]): Promise<{ value: number; probability: number }[] | null> {
+  try {
+    const prior = await oxidationPrior(element, edge);
+    return prior ? await prior.predict(query) : null;
+  } catch (err) {
+    warnings.push(`the oxidation-state prior could not be used (${(err as Error).message}); the oxidation state is the matches' vote alone`);
+    return null;
+  }
+}
+
 /** Identify one spectrum against the catalogue's spectra of its absorbing element and edge. */
 export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInput, options: IdentifyOptions = {}): Promise<Identification> {
   const top = checkedTop(options.top);
@@ -115,6 +131,7 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
 
   let ranked: Ranked[];
   let scores: { bestScore: number; margin: number } | null = null;
+  let prior: { value: number; probability: number }[] | null = null;
   if (method === 'ELSIE_REFERENCE') {
     ranked = candidates.length > 0 ? rankWithElsie(spectrum, set, candidates) : [];
     warnings.push('ELSIE_REFERENCE has no calibrated confidence: `confident` is always false with it');
@@ -122,6 +139,7 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
     const prepared = index.prepared<PreparedReferences>(set, 'ENSEMBLE', (refs) =>
       prepareReferences(refs.map((r) => ({ id: r.spectrumId, energies: r.energies, mu: r.mu }))),
     );
+    prior = await priorProbabilities(spectrum.absorbingElement, spectrum.edge, query, warnings);
     const result = await rankEnsemble(query, prepared, { top: wanted, candidates });
     ranked = result.matches;
     if (result.matches.length > 0) scores = result;
@@ -140,8 +158,9 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
   const weights = consensusWeights(ranked);
   const vote = (pick: (r: CatalogReference) => { value: number; share: number }[]) =>
     consensus(weights.flatMap((w, k) => pick(references[k]!).map((s) => ({ weight: w * s.share, value: s.value }))));
-  const oxidationState = vote((r) => r.oxidationStates);
-  const verdict = scores ? abstention(scores, oxidationState?.confidence ?? null) : { confident: false, reason: null };
+  const votedOxidationState = vote((r) => r.oxidationStates);
+  // Abstention asks whether the matches agree among themselves: the vote alone, not the blend.
+  const verdict = scores ? abstention(scores, votedOxidationState?.confidence ?? null) : { confident: false, reason: null };
   if (verdict.reason) warnings.push(`no confident match: ${verdict.reason}`);
   const confident = verdict.confident;
   return {
@@ -158,7 +177,9 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
       materialId: references[k]!.materialId,
       spectrumId: references[k]!.spectrumId,
     })),
-    oxidationState,
+    // Blended for measured spectra only: the prior learned what FEFF looks like measured (bench/accuracy.ts).
+    oxidationState: prior && !spectrum.computed ? blendWithPrior(votedOxidationState, prior, PRIOR_BLEND) : votedOxidationState,
+    oxidationStatePrior: prior ? consensus(prior.map((p) => ({ value: p.value, weight: p.probability }))) : null,
     coordinationNumber: vote((r) => r.coordinationNumbers),
     normalized: { e0: query.e0, edgeStep: query.edgeStep, energies: query.energies, mu: query.mu },
     warnings,

@@ -10,6 +10,7 @@ const IDENTIFY = `query($input: SpectrumInput!, $options: IdentifyOptions) {
   identifySpectrum(input: $input, options: $options) {
     absorbingElement edge candidatesConsidered confident warnings
     oxidationState { value confidence distribution { value share } }
+    oxidationStatePrior { value confidence distribution { value share } }
     coordinationNumber { value confidence distribution { value share } }
     matches { rank score votes energyShift energyScale material { id formula elements } spectrum { id siteIndex } }
     normalized { e0 edgeStep energies mu }
@@ -42,6 +43,9 @@ describe('identifySpectrum', () => {
     const votes = r.matches.map((m: any) => m.votes);
     expect([...votes].sort((a, b) => b - a)).toEqual(votes);
     expect(r.oxidationState.value).toBe(2);
+    // The learned prior's own view: a distribution over +1, +2, +3 (blended into oxidationState for measured spectra).
+    expect(r.oxidationStatePrior.distribution.map((d: any) => d.value).sort()).toEqual([1, 2, 3]);
+    expect(r.oxidationStatePrior.distribution.reduce((s: number, d: any) => s + d.share, 0)).toBeCloseTo(1, 5);
     // Its top matches agree on Cu(II) and correlate well: a confident answer about the chemistry.
     expect(r.oxidationState.confidence).toBeGreaterThanOrEqual(0.8);
     expect(r.confident).toBe(true);
@@ -60,6 +64,10 @@ describe('identifySpectrum', () => {
     expect(first.material.id).toBe('mp-1005792');
     expect(Math.abs(first.energyShift)).toBeLessThan(0.5);
     expect(first.energyScale).toBe(1);
+    // Only ENSEMBLE consults the oxidation-state prior; a computed input's oxidationState is the matches' vote alone.
+    const r = body.data.identifySpectrum;
+    if (method === 'ELSIE_REFERENCE') expect(r.oxidationStatePrior).toBeNull();
+    else expect(r.oxidationStatePrior.distribution.length).toBe(3);
   });
 
   test('a known energy shift of the input comes back as the match’s energyShift', async () => {

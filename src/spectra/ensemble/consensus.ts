@@ -36,6 +36,18 @@ export function consensus(items: readonly { weight: number; value: number | null
   return { value: distribution[0]!.value, confidence: distribution[0]!.share, distribution };
 }
 
+/**
+ * A consensus blended with the oxidation-state prior's probabilities (identification-lessons.md §6): each value's
+ * share becomes (vote share + weight · probability) / (1 + weight). The prior alone when there is no vote.
+ */
+export function blendWithPrior(vote: Consensus | null, prior: readonly { value: number; probability: number }[], weight: number): Consensus | null {
+  const items = [
+    ...(vote?.distribution ?? []).map((d) => ({ value: d.value, weight: d.share })),
+    ...prior.map((p) => ({ value: p.value, weight: (vote ? weight : 1) * p.probability })),
+  ];
+  return consensus(items);
+}
+
 /** Matches whose weights enter the consensus, and how they are weighted (see {@link consensusWeights}). */
 export const CONSENSUS_TOP = 5;
 

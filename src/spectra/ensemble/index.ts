@@ -6,6 +6,7 @@ export { prepareReferences, DEFAULT_BROADENING, type PreparedReferences, type Re
 export { prepareQuery, type PreparedQuery } from './query.ts';
 export { rankEnsemble, SCREEN_KEEP, type EnsembleMatch, type EnsembleResult, type RankOptions } from './rank.ts';
 export {
-  abstention, consensus, consensusWeights, isConfident, CONSENSUS_TOP, MIN_CONFIDENT_AGREEMENT, MIN_CONFIDENT_MARGIN, MIN_CONFIDENT_SCORE,
+  abstention, blendWithPrior, consensus, consensusWeights, isConfident, CONSENSUS_TOP, MIN_CONFIDENT_AGREEMENT, MIN_CONFIDENT_MARGIN, MIN_CONFIDENT_SCORE,
   type Consensus, type ConsensusShare,
 } from './consensus.ts';
+export { oxidationPrior, priorFeatures, PRIOR_BLEND, type OxidationPrior } from './oxidation-prior.ts';
