@@ -63,12 +63,12 @@ export function consensusWeights(matches: readonly { votes: number }[]): number[
  * Abstention thresholds (see {@link abstention}). bench/accuracy.ts measures them on SYNTHETIC queries. Plain
  * perturbations of FEFF (broadening, shift, background, noise) keep in-catalogue queries at bestScore ≥ 0.996 (p1)
  * but leave formula-left-out ones at 0.995 (median), and once the FEFF-vs-experiment gap is added (energy stretch
- * 1–3 %, near-edge amplitude 10–30 %) the two have the same bestScore distribution (median 0.987 both): a score floor
+ * 1–3 %, near-edge amplitude 10–30 %) the two have the same bestScore distribution (median 0.988 both): a score floor
  * alone cannot tell a compound the catalogue holds from one it lacks, as found on measured spectra
  * (../shared/notes/identification-lessons.md). So the floor follows the measured in-catalogue range (best of the
  * catalogue at 0.985–0.995, with a margin for the extra broadening used here), and a third condition asks the top
- * matches to agree on the chemistry: with the gap, the consensus oxidation state is right for 61 % of all queries
- * but for 77 % of those whose winning oxidation state holds ≥ 80 % of the consensus weight.
+ * matches to agree on the chemistry: with the gap, the consensus oxidation state is right for 63 % of all queries
+ * but for 76 % of those whose winning oxidation state holds ≥ 80 % of the consensus weight (energy-stretch search on).
  */
 export const MIN_CONFIDENT_SCORE = 0.98;
 export const MIN_CONFIDENT_MARGIN = 0;
