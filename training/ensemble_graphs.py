@@ -5,12 +5,15 @@ ONNX Runtime's GEMM (MLAS) runs these inner products ~10-20x faster than a JavaS
 
 screen.onnx -- every reference's low-rank coordinates times the query's at each coarse shift, best shift, k best:
   inputs   projected float32 [N, R]   the references' coordinates (PreparedReferences.projected)
-           queries   float32 [R, S]   the query's coordinates at each of S shifts
+           basis     float32 [R, W]   the projection basis of the main window (PreparedReferences.basis)
+           slices    float32 [W, C]   the query's main-window slices, not centred (the basis rows sum to zero)
+           scale     float32 [C]      1 / the norm of each centred slice
+           columns   int64   [S]      the slices screened (coarse shifts, unstretched)
            bias      float32 [N]      0, or -inf for a reference left out (unusable, not a candidate)
            k         int64   [1]      how many to keep (<= N)
-  outputs  scores    float32 [k]      best score over the shifts + bias, largest first (ties: lower index first)
+  outputs  scores    float32 [k]      best score over the S slices + bias (ties: lower index first; not sorted)
            indices   int64   [k]      reference indices
-           shifts    int64   [k]      index of each one's best shift (first of equal ones)
+           shifts    int64   [k]      position in `columns` of each one's best slice (first of equal ones)
 
 correlate.onnx -- chosen rows of a window matrix times the query's slices at every shift and stretch:
   inputs   rows      float32 [F, W]   the chosen references' mean-centred unit rows of one window (gathered by the
@@ -41,11 +44,15 @@ def model(graph: onnx.GraphProto) -> onnx.ModelProto:
 
 def screen() -> onnx.ModelProto:
     nodes = [
+        helper.make_node('Gather', ['slices', 'columns'], ['chosen_slices'], axis=1),
+        helper.make_node('Gather', ['scale', 'columns'], ['chosen_scale'], axis=0),
+        helper.make_node('MatMul', ['basis', 'chosen_slices'], ['raw_queries']),
+        helper.make_node('Mul', ['raw_queries', 'chosen_scale'], ['queries']),
         helper.make_node('MatMul', ['projected', 'queries'], ['scores_by_shift']),
         helper.make_node('ReduceMax', ['scores_by_shift'], ['best'], axes=[1], keepdims=0),
         helper.make_node('ArgMax', ['scores_by_shift'], ['best_shift'], axis=1, keepdims=0),
         helper.make_node('Add', ['best', 'bias'], ['biased']),
-        helper.make_node('TopK', ['biased', 'k'], ['scores', 'indices'], axis=0, largest=1, sorted=1),
+        helper.make_node('TopK', ['biased', 'k'], ['scores', 'indices'], axis=0, largest=1, sorted=0),
         helper.make_node('Gather', ['best_shift', 'indices'], ['shifts'], axis=0),
     ]
     return model(helper.make_graph(
@@ -53,7 +60,10 @@ def screen() -> onnx.ModelProto:
         'ensemble_screen',
         [
             tensor('projected', TensorProto.FLOAT, ['N', 'R']),
-            tensor('queries', TensorProto.FLOAT, ['R', 'S']),
+            tensor('basis', TensorProto.FLOAT, ['R', 'W']),
+            tensor('slices', TensorProto.FLOAT, ['W', 'C']),
+            tensor('scale', TensorProto.FLOAT, ['C']),
+            tensor('columns', TensorProto.INT64, ['S']),
             tensor('bias', TensorProto.FLOAT, ['N']),
             tensor('k', TensorProto.INT64, [1]),
         ],

@@ -45,32 +45,45 @@ test('screen + ensemble equals the exhaustive ensemble, top 10, for 40 queries a
 test('the graphs: the screen keeps the k best by max over shifts, skips references with bias −∞, and reports the best shift', async () => {
   const count = 500;
   const rank = 6;
-  const shifts = 5;
   let s = 7;
   const next = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 31 - 1;
   };
   const projected = Float32Array.from({ length: count * rank }, next);
-  const queries = Float32Array.from({ length: rank * shifts }, next);
+  // The query side: basis (rank × width) times slice columns (width × 8), each scaled; columns 1, 3, 4, 6, 7 screened.
+  const width = 9;
+  const all = 8;
+  const basis = Float32Array.from({ length: rank * width }, next);
+  const slices = { width, count: all, values: Float32Array.from({ length: width * all }, next), scale: Float32Array.from({ length: all }, (_, c) => 0.5 + c / 4) };
+  const columns = [1, 3, 4, 6, 7];
+  const queries = columns.map((c) =>
+    Array.from({ length: rank }, (_, r) => {
+      let q = 0;
+      for (let j = 0; j < width; j++) q += basis[r * width + j]! * slices.values[j * all + c]!;
+      return q * slices.scale[c]!;
+    }),
+  );
   const bias = Float32Array.from({ length: count }, (_, n) => (n % 7 === 3 ? -Infinity : 0));
   const best = Array.from({ length: count }, (_, n) => {
     let value = -Infinity;
     let shift = 0;
-    for (let c = 0; c < shifts; c++) {
+    queries.forEach((q, c) => {
       let v = 0;
-      for (let r = 0; r < rank; r++) v += projected[n * rank + r]! * queries[r * shifts + c]!;
+      for (let r = 0; r < rank; r++) v += projected[n * rank + r]! * q[r]!;
       if (v > value) [value, shift] = [v, c];
-    }
+    });
     return { n, value: value + bias[n]!, shift };
   });
   const expected = best.filter((b) => b.value > -Infinity).sort((a, b) => b.value - a.value).slice(0, 25);
-  const hits = await screenReferences(projected, count, rank, queries, shifts, bias, 25);
-  expect(Array.from(hits.indices)).toEqual(expected.map((b) => b.n));
-  expect(Array.from(hits.shiftIndices)).toEqual(expected.map((b) => b.shift));
-  await expect(screenReferences(projected, count, rank, queries, shifts + 1, bias, 25)).rejects.toThrow(/shapes disagree/);
+  const hits = await screenReferences(projected, count, rank, basis, slices, columns, bias, 25);
+  // TopK is asked for no order: compare as sets, each with its best column.
+  const got = Array.from(hits.indices, (n, k) => [n, hits.shiftIndices[k]!]).sort((x, y) => x[0]! - y[0]!);
+  expect(got).toEqual(expected.map((b) => [b.n, b.shift]).sort((x, y) => x[0]! - y[0]!));
+  await expect(screenReferences(projected, count, rank, basis.subarray(1), slices, columns, bias, 25)).rejects.toThrow(/shapes disagree/);
 
   // correlate: chosen rows (as windows of width `rank`) times the slices (columns), times each column's scale.
+  const shifts = 5;
   const values = Float32Array.from({ length: rank * shifts }, next);
   const scale = Float32Array.from({ length: shifts }, (_, c) => c + 0.5);
   const chosen = [499, 0, 17, 17];

@@ -36,10 +36,12 @@ export interface ScreenHits {
 }
 
 /**
- * The `keep` best references by max over shifts s of ⟨projected[n], queries[:, s]⟩ + bias[n].
+ * The `keep` best references (in no particular order) by max over the screened slices c of
+ * ⟨projected[n], basis · slices[:, c]⟩ · scale[c] + bias[n].
  *
  * @param projected references' coordinates, row-major [count × rank]
- * @param queries the query's coordinates, row-major [rank × shifts]
+ * @param basis the main window's projection basis, row-major [rank × slices.width]
+ * @param columns the slices screened (indices into `slices`)
  * @param bias 0 for a reference that may be kept, −Infinity for one that may not ([count])
  * @param keep how many to return; at most the number of references with bias 0
  */
@@ -47,17 +49,21 @@ export async function screenReferences(
   projected: Float32Array,
   count: number,
   rank: number,
-  queries: Float32Array,
-  shifts: number,
+  basis: Float32Array,
+  slices: SliceColumns,
+  columns: readonly number[],
   bias: Float32Array,
   keep: number,
 ): Promise<ScreenHits> {
-  if (projected.length < count * rank || queries.length !== rank * shifts || bias.length !== count) {
-    throw new Error(`screen: shapes disagree (projected ${projected.length} for ${count}×${rank}, queries ${queries.length} for ${rank}×${shifts}, bias ${bias.length})`);
+  if (projected.length < count * rank || basis.length !== rank * slices.width || bias.length !== count) {
+    throw new Error(`screen: shapes disagree (projected ${projected.length} for ${count}×${rank}, basis ${basis.length} for ${rank}×${slices.width}, bias ${bias.length})`);
   }
   const out = await (await graphSession('screen')).run({
     projected: new ort.Tensor('float32', projected.subarray(0, count * rank), [count, rank]),
-    queries: new ort.Tensor('float32', queries, [rank, shifts]),
+    basis: new ort.Tensor('float32', basis, [rank, slices.width]),
+    slices: new ort.Tensor('float32', slices.values, [slices.width, slices.count]),
+    scale: new ort.Tensor('float32', slices.scale, [slices.count]),
+    columns: new ort.Tensor('int64', BigInt64Array.from(columns, (c) => BigInt(c)), [columns.length]),
     bias: new ort.Tensor('float32', bias, [count]),
     k: new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(keep, count))), [1]),
   });

@@ -110,29 +110,16 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   let finalists: Uint32Array = all;
   let centre: Int32Array | null = null;
   if (!options.exhaustive && all.length > keep) {
-    const p = refs.windows[0]!.width;
-    const rank = refs.rank;
     // Unstretched only: the stretches change a reference's score by less than the screen keeps room for.
     const unstretched = STRETCHES.indexOf(1);
     const coarse: number[] = [];
     for (let k = SHIFT_STEPS % 2; k < nShift; k += 2) coarse.push(unstretched * nShift + k);
-    // The query's coordinates, rank × columns (column c: the slice of column coarse[c]).
-    // (The basis rows sum to zero, like the centred rows they span, so the slices' means drop out here too.)
-    const main = slices[0]!;
-    const queries = new Float32Array(rank * coarse.length);
-    coarse.forEach((column, c) => {
-      for (let r = 0; r < rank; r++) {
-        let s = 0;
-        for (let j = 0; j < p; j++) s += refs.basis[r * p + j]! * main.values[j * main.count + column]!;
-        queries[r * coarse.length + c] = s * main.scale[column]!;
-      }
-    });
     let bias = refs.screenBias;
     if (options.candidates) {
       bias = new Float32Array(refs.count).fill(-Infinity);
       for (const i of all) bias[i] = 0;
     }
-    const hits = await screenReferences(refs.projected, refs.count, rank, queries, coarse.length, bias, keep);
+    const hits = await screenReferences(refs.projected, refs.count, refs.rank, refs.basis, slices[0]!, coarse, bias, keep);
     finalists = hits.indices;
     centre = Int32Array.from(hits.shiftIndices, (c) => coarse[c]! % nShift);
   }
