@@ -67,8 +67,8 @@ export function consensusWeights(matches: readonly { votes: number }[]): number[
  * alone cannot tell a compound the catalogue holds from one it lacks, as found on measured spectra
  * (../shared/notes/identification-lessons.md). So the floor follows the measured in-catalogue range (best of the
  * catalogue at 0.985–0.995, with a margin for the extra broadening used here), and a third condition asks the top
- * matches to agree on the chemistry: with the gap, the consensus oxidation state is right for 63 % of all queries
- * but for 76 % of those whose winning oxidation state holds ≥ 80 % of the consensus weight (energy-stretch search on).
+ * matches to agree on the chemistry: with the gap, the consensus oxidation state is right for 63 % of the queries that
+ * pass the score floor and margin, but for 76 % of those whose winning oxidation state holds ≥ 80 % of the consensus weight (energy-stretch search on).
  */
 export const MIN_CONFIDENT_SCORE = 0.98;
 export const MIN_CONFIDENT_MARGIN = 0;

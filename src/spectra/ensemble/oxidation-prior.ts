@@ -9,7 +9,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { GRID_MIN, GRID_STEP } from './grid.ts';
 import type { PreparedQuery } from './query.ts';
-import { SHIFT_STEPS, STRETCHES } from './windows.ts';
+import { SHIFT_STEPS } from './windows.ts';
 
 /**
  * How much the prior's probabilities count beside the top matches' vote in the reported oxidation state of a measured
@@ -26,7 +26,7 @@ export const PRIOR_FEATURES = Math.round((PRIOR_TO - PRIOR_FROM) / GRID_STEP) + 
 
 /** The classifier's input: the query's normalised μ at halfStep + PRIOR_FROM … PRIOR_TO, unstretched, unshifted. */
 export function priorFeatures(query: PreparedQuery): Float32Array {
-  const extended = query.extended[STRETCHES.indexOf(1)]!;
+  const extended = query.extended[query.stretches.indexOf(1)]!;
   // extended[i] is at halfStep + GRID_MIN + (i − SHIFT_STEPS)·GRID_STEP.
   const first = Math.round((PRIOR_FROM - GRID_MIN) / GRID_STEP) + SHIFT_STEPS;
   return Float32Array.from(extended.subarray(first, first + PRIOR_FEATURES));

@@ -20,7 +20,12 @@ export interface PreparedQuery {
   mu: number[];
   computed: boolean;
   /**
-   * Per stretch s of STRETCHES (same order): normalised μ at halfStep + s·(GRID_MIN + (i − SHIFT_STEPS)·GRID_STEP),
+   * Energy stretches searched: STRETCHES for a measured spectrum; only 1 for a computed one, which has no
+   * FEFF-vs-experiment gap to bridge (the stretch search cost predicted spectra ranks: bench:model).
+   */
+  stretches: readonly number[];
+  /**
+   * Per stretch s of `stretches` (same order): normalised μ at halfStep + s·(GRID_MIN + (i − SHIFT_STEPS)·GRID_STEP),
    * i < GRID_POINTS + 2·SHIFT_STEPS, so that a slice is the query stretched by s and shifted by a whole step.
    */
   extended: Float64Array[];
@@ -56,12 +61,13 @@ export function prepareQuery(
   }
   const halfStep = curve.halfStep;
   const n = GRID_POINTS + 2 * SHIFT_STEPS;
-  const extended = STRETCHES.map((stretch) =>
+  const stretches = computed ? [1] : STRETCHES;
+  const extended = stretches.map((stretch) =>
     resampleUniform(curve.energies, curve.mu, halfStep + stretch * (GRID_MIN - SHIFT_STEPS * GRID_STEP), stretch * GRID_STEP, n, computed ? 0 : null),
   );
   const warnings = [...s.warnings, ...pre.warnings];
   if (e[e.length - 1]! < halfStep + 60) {
     warnings.push(`the spectrum ends ${(e[e.length - 1]! - halfStep).toFixed(1)} eV above the half-step; matching uses up to +90 eV, the rest is held at the last value`);
   }
-  return { e0: pre.e0, edgeStep: pre.edgeStep, halfStep, energies: e, mu: norm, computed, extended, warnings };
+  return { e0: pre.e0, edgeStep: pre.edgeStep, halfStep, energies: e, mu: norm, computed, stretches, extended, warnings };
 }

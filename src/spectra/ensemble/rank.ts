@@ -7,7 +7,7 @@ import { GRID_STEP } from './grid.ts';
 import type { PreparedQuery } from './query.ts';
 import type { PreparedReferences } from './references.ts';
 import { correlateRows, screenReferences, type SliceColumns } from './onnx-graphs.ts';
-import { SHIFT_STEPS, STRETCHES, WINDOWS } from './windows.ts';
+import { SHIFT_STEPS, WINDOWS } from './windows.ts';
 
 /** References kept by the screen for the exact ensemble (all of them when there are fewer). */
 export const SCREEN_KEEP = 500;
@@ -41,7 +41,7 @@ export interface EnsembleMatch {
   votes: number;
   /** Query minus reference energy, eV: half-step difference plus the searched shift (main window). */
   energyShift: number;
-  /** The stretch of STRETCHES that matched best (main window): the query's features at s·e for the reference's at e. */
+  /** The stretch of the query's `stretches` that matched best (main window): the query's features at s·e for the reference's at e. */
   energyScale: number;
 }
 
@@ -63,7 +63,7 @@ export interface EnsembleResult {
  */
 function querySlices(query: PreparedQuery): SliceColumns[] {
   const nShift = 2 * SHIFT_STEPS + 1;
-  const count = STRETCHES.length * nShift;
+  const count = query.stretches.length * nShift;
   return WINDOWS.map((w) => {
     const width = w.end - w.start;
     const values = new Float32Array(width * count);
@@ -102,7 +102,7 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
     all = requested.filter((i) => refs.usable[i] === 1);
   }
   const nShift = 2 * SHIFT_STEPS + 1;
-  const nColumn = STRETCHES.length * nShift;
+  const nColumn = query.stretches.length * nShift;
   const slices = querySlices(query);
   const keep = options.screenKeep ?? SCREEN_KEEP;
 
@@ -111,7 +111,7 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   let centre: Int32Array | null = null;
   if (!options.exhaustive && all.length > keep) {
     // Unstretched only: the stretches change a reference's score by less than the screen keeps room for.
-    const unstretched = STRETCHES.indexOf(1);
+    const unstretched = query.stretches.indexOf(1);
     const coarse: number[] = [];
     for (let k = SHIFT_STEPS % 2; k < nShift; k += 2) coarse.push(unstretched * nShift + k);
     let bias = refs.screenBias;
@@ -136,7 +136,7 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
     const k1 = centre ? Math.min(nShift - 1, centre[n]! + REFINE_STEPS) : nShift - 1;
     let best = -Infinity;
     let bc = k0;
-    for (let t = 0; t < STRETCHES.length; t++) {
+    for (let t = 0; t < query.stretches.length; t++) {
       for (let k = k0; k <= k1; k++) {
         const s = mainCorr[n * nColumn + t * nShift + k]!;
         if (s > best) {
@@ -176,8 +176,8 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
       if (den < 0) delta = Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
     }
     // Slice k of stretch s starts s·(k − SHIFT_STEPS) grid steps from the unshifted one.
-    shift[n] = STRETCHES[t]! * (kc - SHIFT_STEPS + delta) * GRID_STEP;
-    stretch[n] = STRETCHES[t]!;
+    shift[n] = query.stretches[t]! * (kc - SHIFT_STEPS + delta) * GRID_STEP;
+    stretch[n] = query.stretches[t]!;
     // Other windows: the main window's stretch, best shift within ±REFINE_STEPS of its shift.
     others.forEach((values, w) => {
       let best = -Infinity;

@@ -31,7 +31,8 @@ export const SHIFT_MAX = 8;
 export const SHIFT_STEPS = Math.round(SHIFT_MAX / GRID_STEP);
 
 /**
- * Energy stretches searched about the half-step (lessons §4: FEFF's peaks sit a few per cent too close to or too far
+ * Energy stretches searched about the half-step for a measured query (a computed one has no FEFF-vs-experiment gap:
+ * it is compared unstretched) (lessons §4: FEFF's peaks sit a few per cent too close to or too far
  * from the edge; a ±3 % stretch search moves right answers up). A query is compared as μ(halfStep + s·e) for each s.
  * Measured (bench/accuracy.ts, against no stretch): synthetic self-retrieval top-1 91.7 → 93.9 %; with the synthetic
  * FEFF-vs-experiment gap top-1 14.1 → 15.2 %, top-5 33.3 → 34.1 %; about 1 ms more per query. Three stretches (0.97, 1,
