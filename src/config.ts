@@ -27,6 +27,8 @@ const schema = z.object({
   MODELS_DIR: z.string().default(path.join(PROJECT_ROOT, 'models')),
   ONNX_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   ONNX_THREADS: z.coerce.number().int().min(1).max(256).default(1),
+  /** Identification worker threads (src/identify/pool.ts); default: one per core but one, at least 1, at most 2. */
+  IDENTIFY_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Every request needs an API key (any role); otherwise reads are open and only mutations that start work need one. */
   REQUIRE_KEY_FOR_READS: booleanish.default('false'),
   /** Per API key: structures submitted per minute, also the burst (src/auth/access.ts). */

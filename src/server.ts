@@ -142,7 +142,7 @@ export async function createServer(config: Config, db: Database, log: Logger): P
     plugins: [limitsPlugin(config)],
   });
   await apollo.start();
-  const identify = new IdentifyPool(db.url, log);
+  const identify = new IdentifyPool(db.url, log, config.IDENTIFY_THREADS);
   // The job queue (submission, and supervision: dead workers' jobs go back to the queue), and with START_WORKER a
   // prediction worker in this process, its inference on a worker thread (src/jobs/worker.ts).
   const predictionQueue = await PredictionQueue.start(db.url, log);

@@ -18,7 +18,10 @@ import {
   type PreparedReferences,
 } from '../spectra/ensemble/index.ts';
 import { isElementSymbol } from '../structure/elements.ts';
+import { checkBatch } from './batch.ts';
 import { type SpectrumInput, readInputSpectrum } from './input.ts';
+
+export { MAX_BATCH } from './batch.ts';
 
 export type IdentifyMethod = 'ENSEMBLE' | 'ELSIE_REFERENCE';
 
@@ -32,7 +35,6 @@ export interface IdentifyOptions {
 
 export const DEFAULT_TOP = 10;
 export const MAX_TOP = 100;
-export const MAX_BATCH = 1000;
 
 export interface IdentifiedMatch {
   rank: number;
@@ -186,15 +188,15 @@ export async function identifySpectrum(index: ReferenceIndex, input: SpectrumInp
   };
 }
 
-/** identifySpectrum for a series, in input order. */
-export async function identifySpectra(index: ReferenceIndex, inputs: SpectrumInput[], options: IdentifyOptions = {}): Promise<Identification[]> {
-  if (inputs.length > MAX_BATCH) throw new InputError(`at most ${MAX_BATCH} spectra per call (got ${inputs.length}): split the series`, 'inputs');
+/** identifySpectrum for a series, in input order; `offset` numbers the inputs in messages (a part of a longer series). */
+export async function identifySpectra(index: ReferenceIndex, inputs: SpectrumInput[], options: IdentifyOptions = {}, offset = 0): Promise<Identification[]> {
+  checkBatch(inputs);
   const out: Identification[] = [];
   for (const [i, input] of inputs.entries()) {
     try {
       out.push(await identifySpectrum(index, input, options));
     } catch (err) {
-      if (err instanceof InputError) throw new InputError(`inputs[${i}]: ${err.message}`, err.field);
+      if (err instanceof InputError) throw new InputError(`inputs[${offset + i}]: ${err.message}`, err.field);
       throw err;
     }
   }

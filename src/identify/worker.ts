@@ -18,7 +18,7 @@ parentPort!.on('message', async (request: IdentifyRequest) => {
     const result =
       request.kind === 'one'
         ? await identifySpectrum(index, request.input, request.options)
-        : await identifySpectra(index, request.inputs, request.options);
+        : await identifySpectra(index, request.inputs, request.options, request.offset);
     reply = { id: request.id, result };
   } catch (err) {
     const e = err as Error;

@@ -127,6 +127,24 @@ describe('identifySpectra', () => {
     expect(body.data.identifySpectra).toHaveLength(2);
     expect(body.data.identifySpectra[1].matches[0].material.id).toBe('mp-1005792');
   });
+
+  test('a long series is split across the identification threads and comes back whole, in order', async () => {
+    const ids = ['mp-1005792', 'mp-1212085', 'mp-555515'];
+    const spectra = await Promise.all(ids.map((id) => catalogueSpectrum(`${id}-XANES-Cu-K`)));
+    const inputs = Array.from({ length: 120 }, (_, k) => ({ ...spectra[k % 3]!, absorbingElement: 'Cu', edge: 'K', computed: true }));
+    const query = `query($inputs: [SpectrumInput!]!) { identifySpectra(inputs: $inputs, options: { top: 1 }) { matches { material { id } } } }`;
+    const { body } = await graphql(query, { inputs });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.identifySpectra.map((r: any) => r.matches[0].material.id)).toEqual(inputs.map((_, k) => ids[k % 3]));
+    // Bad inputs in both halves: the earliest one is reported, numbered in the whole series.
+    const bad = { energies: [8980, 8990, 9000], mu: [0, 1, 1], absorbingElement: 'Cu' };
+    const broken = inputs.map((input, k) => (k === 37 || k === 101 ? bad : input));
+    const failed = (await graphql(query, { inputs: broken })).body;
+    expect(failed.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(failed.errors![0].message).toMatch(/^inputs\[37\]: .*at least 20/);
+    const late = (await graphql(query, { inputs: inputs.map((input, k) => (k === 101 ? bad : input)) })).body;
+    expect(late.errors![0].message).toMatch(/^inputs\[101\]: /);
+  });
 });
 
 describe('bad input', () => {
