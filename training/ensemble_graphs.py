@@ -17,7 +17,7 @@ screen.onnx -- every reference's low-rank coordinates times the query's at each 
 
 correlate.onnx -- chosen rows of a window matrix times the query's slices at every shift and stretch:
   inputs   rows      float32 [F, W]   the chosen references' mean-centred unit rows of one window (gathered by the
-                                      caller: onnxruntime-node copies every input, so the whole matrix is not sent)
+                                      caller: sending the whole matrix costs time in proportion to its size)
            slices    float32 [W, S]   the query's slices, one column per (stretch, shift), not centred: a centred row
                                       has zero sum, so its dot product with a slice ignores the slice's mean
            scale     float32 [S]      1 / the norm of each centred slice (0 for a flat one)

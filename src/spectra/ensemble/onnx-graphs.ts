@@ -2,10 +2,12 @@
 // JavaScript loop (100,000 references screened in ~5 ms instead of ~150 ms). Two weightless graphs written by
 // training/ensemble_graphs.py (which documents their inputs and outputs): screen.onnx (low-rank scores, best
 // shift, top k) and correlate.onnx (chosen rows of a window matrix times the query's slices at every shift).
-// onnxruntime-node copies every input tensor into the runtime, so what is sent is kept small where it can be.
+// Inputs cost time in proportion to their size (sending a whole 100,000-row window matrix to correlate instead of
+// the chosen rows made a query ~15 ms slower), so what is sent is kept small where it can be.
 // One CPU session per graph and thread, opened on first use.
 //
 // Caveat: `run` blocks the calling thread; identification calls these from its worker threads (src/identify/pool.ts).
+import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 
 type GraphName = 'screen' | 'correlate';
@@ -15,7 +17,7 @@ const sessions = new Map<GraphName, Promise<ort.InferenceSession>>();
 function graphSession(name: GraphName): Promise<ort.InferenceSession> {
   let session = sessions.get(name);
   if (!session) {
-    const file = decodeURIComponent(new URL(`./${name}.onnx`, import.meta.url).pathname);
+    const file = fileURLToPath(new URL(`./${name}.onnx`, import.meta.url));
     session = ort.InferenceSession.create(file, {
       executionProviders: ['cpu'],
       intraOpNumThreads: 1,
@@ -29,7 +31,7 @@ function graphSession(name: GraphName): Promise<ort.InferenceSession> {
   return session;
 }
 
-/** The references the screen keeps, best first, with the index of each one's best shift in the query's list. */
+/** The references the screen keeps (in no particular order), with the position of each one's best slice in `columns`. */
 export interface ScreenHits {
   indices: Uint32Array;
   shiftIndices: Int32Array;
@@ -93,7 +95,7 @@ export async function correlateRows(rows: Float32Array, indices: ArrayLike<numbe
   const { width, count } = slices;
   if (slices.values.length !== width * count || slices.scale.length !== count) throw new Error(`correlate: slices are not ${count} columns of ${width}`);
   if (indices.length === 0) return new Float32Array(0);
-  // Only the chosen rows go to the graph: onnxruntime-node copies each input, and the matrix can be hundreds of MB.
+  // Only the chosen rows go to the graph: the whole matrix can be hundreds of MB.
   const chosen = new Float32Array(indices.length * width);
   for (let f = 0; f < indices.length; f++) chosen.set(rows.subarray(indices[f]! * width, (indices[f]! + 1) * width), f * width);
   const out = await (await graphSession('correlate')).run({

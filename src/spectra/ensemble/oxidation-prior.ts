@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { GRID_MIN, GRID_STEP } from './grid.ts';
 import type { PreparedQuery } from './query.ts';
@@ -53,7 +54,7 @@ export interface OxidationPrior {
   predictFeatures(features: Float32Array, rows: number): Promise<Float32Array>;
 }
 
-export const PRIOR_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../models/oxidation-prior');
+export const PRIOR_DIR = fileURLToPath(new URL('../../../models/oxidation-prior', import.meta.url));
 
 const loaded = new Map<string, Promise<OxidationPrior | null>>();
 
