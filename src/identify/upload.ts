@@ -12,6 +12,7 @@ export const IDENTIFY_QUERY = `query Identify($input: SpectrumInput!, $options: 
     absorbingElement edge candidatesConsidered confident warnings
     matches { rank score votes energyShift energyScale material { id formula spacegroupSymbol } spectrum { id } }
     oxidationState { value confidence distribution { value share } }
+    oxidationStatePrior { value confidence distribution { value share } }
     coordinationNumber { value confidence distribution { value share } }
     normalized { e0 edgeStep energies mu }
   }
