@@ -44,7 +44,8 @@ const OUTPUTS = ['mean', 'std'] as const;
 /** Why CUDA could not be used in this process (set on the first failure; later sessions skip the attempt). */
 let cudaUnavailable: string | null = null;
 
-function sessionOptions(provider: ExecutionProvider, threads: number): ort.InferenceSession.SessionOptions {
+/** The options every ONNX Runtime session of the service is opened with (models, identification graphs, the prior). */
+export function sessionOptions(provider: ExecutionProvider, threads: number): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
     intraOpNumThreads: threads,

@@ -9,6 +9,7 @@
 // Caveat: `run` blocks the calling thread; identification calls these from its worker threads (src/identify/pool.ts).
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
+import { sessionOptions } from '../../inference/session.ts';
 
 type GraphName = 'screen' | 'correlate';
 
@@ -18,13 +19,8 @@ function graphSession(name: GraphName): Promise<ort.InferenceSession> {
   let session = sessions.get(name);
   if (!session) {
     const file = fileURLToPath(new URL(`./${name}.onnx`, import.meta.url));
-    session = ort.InferenceSession.create(file, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-    });
+    // One intra-op thread: two were 2× slower here (the spinning threads compete with the identification threads).
+    session = ort.InferenceSession.create(file, sessionOptions('cpu', 1));
     session.catch(() => sessions.delete(name));
     sessions.set(name, session);
   }

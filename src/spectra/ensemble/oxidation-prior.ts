@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
+import { sessionOptions } from '../../inference/session.ts';
 import { GRID_MIN, GRID_STEP } from './grid.ts';
 import type { PreparedQuery } from './query.ts';
 import { SHIFT_STEPS } from './windows.ts';
@@ -77,12 +78,7 @@ async function open(absorbingElement: string, edge: string, dir: string): Promis
   const bytes = fs.readFileSync(path.join(dir, sidecar.file));
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== sidecar.sha256) throw new Error(`${sidecar.file} has sha256 ${sha256}, its sidecar says ${sidecar.sha256}: retrain or restore the file`);
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    logSeverityLevel: 3,
-  });
+  const session = await ort.InferenceSession.create(bytes, sessionOptions('cpu', 1));
   const predictFeatures = async (features: Float32Array, rows: number): Promise<Float32Array> => {
     if (features.length !== rows * PRIOR_FEATURES) throw new Error(`prior: ${features.length} values are not ${rows} rows of ${PRIOR_FEATURES}`);
     const out = await session.run({ features: new ort.Tensor('float32', features, [rows, PRIOR_FEATURES]) });
