@@ -51,7 +51,7 @@ export function prepareQuery(
   let curve: { energies: ArrayLike<number>; mu: ArrayLike<number>; halfStep: number };
   if (computed) {
     try {
-      curve = broadenComputed(e, s.mu, options.broadening ?? DEFAULT_BROADENING);
+      curve = broadenComputed(e, norm, options.broadening ?? DEFAULT_BROADENING);
     } catch (err) {
       throw new InputError(`${(err as Error).message}: check mu`, 'mu');
     }

@@ -47,28 +47,26 @@ export interface PreparedReferences {
   basis: Float32Array;
   rank: number;
   projected: Float32Array;
-  /** The screen's bias for the whole catalogue: 0 where usable, −Infinity where not (see screen.ts). */
+  /** The screen's bias for the whole catalogue: 0 where usable, −Infinity where not (see onnx-graphs.ts). */
   screenBias: Float32Array;
   broadening: number;
 }
 
 /**
- * A computed spectrum (FEFF, a model) as ENSEMBLE compares it: normalised, 0 below its first energy, broadened by
- * `broadening` eV FWHM on a fine uniform grid, with its half-step. The catalogue's references and computed queries
- * both go through it, so a computed spectrum sent back matches its own entry exactly.
+ * A computed spectrum (FEFF, a model) as ENSEMBLE compares it, from its normalised μ (the computed-spectrum path of
+ * src/spectra/normalize.ts): 0 below its first energy, broadened by `broadening` eV FWHM on a fine uniform grid, with
+ * its half-step. The catalogue's references and computed queries both go through it, so a computed spectrum sent
+ * back matches its own entry exactly.
  */
 export function broadenComputed(
   energies: ArrayLike<number>,
-  mu: ArrayLike<number>,
+  norm: ArrayLike<number>,
   broadening: number,
 ): { energies: Float64Array; mu: Float64Array; halfStep: number } {
-  const e = Array.from(energies);
-  // Computed-spectrum normalisation (src/spectra/normalize.ts, Larch's iscalc rule: pre-edge = μ[0], flat post-edge).
-  const norm = preEdge(e, Array.from(mu), { computed: true, makeFlat: false }).norm;
   // Below the first FEFF energy (the Fermi level) μ is 0 (lessons §1); broaden on a fine uniform grid.
-  const start = e[0]! - 30;
-  const n = Math.floor((e[e.length - 1]! - start) / FINE_STEP) + 1;
-  const fine = gaussianBroaden(resampleUniform(e, norm, start, FINE_STEP, n, 0), FINE_STEP, broadening);
+  const start = energies[0]! - 30;
+  const n = Math.floor((energies[energies.length - 1]! - start) / FINE_STEP) + 1;
+  const fine = gaussianBroaden(resampleUniform(energies, norm, start, FINE_STEP, n, 0), FINE_STEP, broadening);
   const fineE = new Float64Array(n);
   for (let i = 0; i < n; i++) fineE[i] = start + i * FINE_STEP;
   const halfStep = halfStepEnergy(fineE, fine);
@@ -82,7 +80,9 @@ export function alignComputed(
   mu: ArrayLike<number>,
   broadening: number,
 ): { halfStep: number; values: Float64Array } {
-  const b = broadenComputed(energies, mu, broadening);
+  // Computed-spectrum normalisation (Larch's iscalc rule: pre-edge = μ[0], flat post-edge).
+  const norm = preEdge(Array.from(energies), Array.from(mu), { computed: true, makeFlat: false }).norm;
+  const b = broadenComputed(energies, norm, broadening);
   return { halfStep: b.halfStep, values: resampleUniform(b.energies, b.mu, b.halfStep + GRID_MIN, GRID_STEP, GRID_POINTS, 0) };
 }
 
