@@ -36,10 +36,8 @@ interface Invocation {
   json: boolean;
 }
 
-const commandLine = new CommandLine('apikey', USAGE);
-function usageError(message: string): never {
-  return commandLine.fail(message);
-}
+// Typed explicitly so that TypeScript treats commandLine.fail(…) (returns never) as the end of the path.
+const commandLine: CommandLine = new CommandLine('apikey', USAGE);
 
 function parseCommandLine(argv: string[]): Invocation {
   const { values, positionals } = commandLine.parse(argv, {
@@ -48,19 +46,19 @@ function parseCommandLine(argv: string[]): Invocation {
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   } as const);
-  if (positionals.length !== 1) usageError(positionals.length === 0 ? 'no command given' : `one command at a time; got ${positionals.join(' ')}`);
+  if (positionals.length !== 1) commandLine.fail(positionals.length === 0 ? 'no command given' : `one command at a time; got ${positionals.join(' ')}`);
   const command = positionals[0] as Command;
-  if (!COMMANDS.includes(command)) usageError(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
+  if (!COMMANDS.includes(command)) commandLine.fail(`unknown command "${command}": use ${COMMANDS.join(', ')}`);
   const invocation: Invocation = { command, role: values.role ?? 'contributor', json: values.json ?? false };
   if (values.name !== undefined) invocation.name = values.name;
-  if (command !== 'list' && values.name === undefined) usageError(`${command} needs --name <name>`);
-  if (command !== 'create' && values.role !== undefined) usageError('--role applies to create only');
-  if (command !== 'list' && values.json) usageError('--json applies to list only');
+  if (command !== 'list' && values.name === undefined) commandLine.fail(`${command} needs --name <name>`);
+  if (command !== 'create' && values.role !== undefined) commandLine.fail('--role applies to create only');
+  if (command !== 'list' && values.json) commandLine.fail('--json applies to list only');
   if (command === 'create') {
     try {
       checkKeyRequest(invocation.name!, invocation.role);
     } catch (err) {
-      usageError((err as Error).message);
+      commandLine.fail((err as Error).message);
     }
   }
   return invocation;

@@ -28,10 +28,8 @@ options:
 The database is the one the service uses: DATABASE_URL, else the embedded PostgreSQL in XASGRAPH_DATA_DIR.
 exit code: 0 all files loaded, 1 some file failed, 2 usage error`;
 
-const commandLine = new CommandLine('ingest', USAGE);
-function usageError(message: string): never {
-  return commandLine.fail(message);
-}
+// Typed explicitly so that TypeScript treats commandLine.fail(…) (returns never) as the end of the path.
+const commandLine: CommandLine = new CommandLine('ingest', USAGE);
 
 function parseCommandLine(argv: string[]): { files: string[]; options: IngestFileOptions } {
   const { values, positionals: files } = commandLine.parse(argv, {
@@ -40,19 +38,19 @@ function parseCommandLine(argv: string[]): { files: string[]; options: IngestFil
     'material-id': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const);
-  if (files.length === 0) usageError('no files given');
+  if (files.length === 0) commandLine.fail('no files given');
   const options: IngestFileOptions = {};
   try {
     if (values.method !== undefined) options.method = parseMethod(values.method, '--method');
     if (values['material-id'] !== undefined) options.materialId = parseMaterialId(values['material-id'], '--material-id');
   } catch (err) {
-    usageError((err as Error).message);
+    commandLine.fail((err as Error).message);
   }
   if (options.materialId !== undefined && files.length > 1) {
-    usageError('--material-id names the material of one file; give one file with it (or put material_id in the documents)');
+    commandLine.fail('--material-id names the material of one file; give one file with it (or put material_id in the documents)');
   }
   if (values.license !== undefined) {
-    if (!values.license.trim()) usageError('--license must not be empty');
+    if (!values.license.trim()) commandLine.fail('--license must not be empty');
     options.license = values.license.trim();
   }
   return { files, options };

@@ -39,10 +39,8 @@ interface Options {
   json: boolean;
 }
 
-const commandLine = new CommandLine('predict', USAGE);
-function usageError(message: string): never {
-  return commandLine.fail(message);
-}
+// Typed explicitly so that TypeScript treats commandLine.fail(…) (returns never) as the end of the path.
+const commandLine: CommandLine = new CommandLine('predict', USAGE);
 
 function parseCommandLine(argv: string[]): Options {
   const { values, positionals } = commandLine.parse(argv, {
@@ -53,9 +51,9 @@ function parseCommandLine(argv: string[]): Options {
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   } as const);
-  if (positionals.length !== 1) usageError(positionals.length === 0 ? 'give one structure file' : `give one structure file, not ${positionals.length}`);
+  if (positionals.length !== 1) commandLine.fail(positionals.length === 0 ? 'give one structure file' : `give one structure file, not ${positionals.length}`);
   const format = values.format.toUpperCase();
-  if (!(STRUCTURE_FORMATS as readonly string[]).includes(format)) usageError(`--format ${values.format} is not one of ${STRUCTURE_FORMATS.join(', ')}`);
+  if (!(STRUCTURE_FORMATS as readonly string[]).includes(format)) commandLine.fail(`--format ${values.format} is not one of ${STRUCTURE_FORMATS.join(', ')}`);
   return { file: positionals[0]!, element: values.element, edge: values.edge, format: format as StructureFormat, model: values.model, json: values.json };
 }
 
@@ -81,7 +79,7 @@ async function main(): Promise<number> {
   try {
     text = fs.readFileSync(options.file, 'utf8');
   } catch (err) {
-    usageError(`cannot read ${options.file}: ${(err as Error).message}`);
+    commandLine.fail(`cannot read ${options.file}: ${(err as Error).message}`);
   }
   try {
     const structure = resolveStructureInput({ file: text, format: options.format });
