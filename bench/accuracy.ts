@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { omnixasToCatalog, parseOmnixasRecord } from '../src/catalog/omnixas.ts';
+import { shares } from '../src/search/reference-index.ts';
 import { elsieReferenceRank, type LabelledSpectrum } from '../src/spectra/elsie/index.ts';
 import {
   blendWithPrior, consensus, consensusWeights, isConfident, oxidationPrior, PRIOR_BLEND, MIN_CONFIDENT_AGREEMENT, MIN_CONFIDENT_SCORE, prepareQuery, prepareReferences, rankEnsemble,
@@ -34,7 +35,7 @@ interface Entry {
   mu: number[];
   oxidation: number | null;
   coordination: number | null;
-  /** Oxidation states of the Cu sites with their shares (by multiplicity); empty when any is unknown. */
+  /** Oxidation states of the Cu sites with their shares (by multiplicity), by value; empty when any is unknown. */
   oxidationShares: { value: number; share: number }[];
   /** OmniXAS material split (null: none); the oxidation-state prior is trained on `train` and chosen on `val`. */
   split: string | null;
@@ -45,15 +46,6 @@ function weightedMean(sites: { multiplicity: number; value: number | null }[]): 
   if (sites.length === 0 || sites.some((s) => s.value === null)) return null;
   const total = sites.reduce((s, x) => s + x.multiplicity, 0);
   return Math.round((sites.reduce((s, x) => s + x.multiplicity * x.value!, 0) / total) * 100) / 100;
-}
-
-/** Shares of each site value by multiplicity; empty when any site lacks one. */
-function shares(sites: { multiplicity: number; value: number | null }[]): { value: number; share: number }[] {
-  if (sites.length === 0 || sites.some((s) => s.value === null)) return [];
-  const total = sites.reduce((sum, x) => sum + x.multiplicity, 0);
-  const by = new Map<number, number>();
-  for (const s of sites) by.set(s.value!, (by.get(s.value!) ?? 0) + s.multiplicity / total);
-  return [...by].map(([value, share]) => ({ value, share })).sort((a, b) => b.share - a.share || a.value - b.value);
 }
 
 function loadSeed(): Entry[] {
@@ -71,7 +63,7 @@ function loadSeed(): Entry[] {
       mu: avg.mu,
       oxidation: weightedMean(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.oxidationState }))),
       coordination: weightedMean(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.coordinationNumber }))),
-      oxidationShares: shares(sites.map((s) => ({ multiplicity: s.multiplicity, value: s.oxidationState }))),
+      oxidationShares: sites.some((s) => s.oxidationState === null) ? [] : shares(sites.map((s) => ({ value: s.oxidationState, weight: s.multiplicity }))),
       split: batch.materials[0]!.split,
     });
   }
@@ -297,7 +289,8 @@ async function main(): Promise<void> {
       const right = BLENDS.map(() => 0);
       let priorRight = 0;
       for (const { i, q } of list) {
-        const truth = entries[i]!.oxidationShares[0]!.value;
+        // The majority site state (the smaller one on a tie: shares are ordered by value).
+        const truth = entries[i]!.oxidationShares.reduce((a, b) => (b.share > a.share ? b : a)).value;
         const pq = prepareQuery(q.energies, q.mu);
         const p = await prior.predict(pq);
         if (p.reduce((a, b) => (b.probability > a.probability ? b : a)).value === truth) priorRight++;

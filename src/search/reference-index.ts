@@ -39,7 +39,8 @@ export interface ReferenceSet {
 /** How long a loaded set is trusted before the database is asked whether it changed. */
 const VERSION_CHECK_MS = 1000;
 
-function shares(values: { value: number | null; weight: number }[]): SiteShare[] {
+/** Each known value's share of the weight (values without one left out), by value. */
+export function shares(values: { value: number | null; weight: number }[]): SiteShare[] {
   const known = values.filter((v): v is { value: number; weight: number } => v.value !== null);
   const total = known.reduce((sum, v) => sum + v.weight, 0);
   if (total <= 0) return [];
