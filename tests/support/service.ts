@@ -1,10 +1,9 @@
 // Starting and stopping a real xasgraph process for tests (the same entry point as `npm start`).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnUntilReady } from './process.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { REPO_ROOT } from './process.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,36 +32,6 @@ export async function startService(env: Record<string, string>, timeoutMs = 240_
   delete childEnv.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the service
   if (!('NODE_ENV' in env)) delete childEnv.NODE_ENV; // jest's NODE_ENV=test changes libraries' behaviour (Apollo's signal handling)
   if (!('DATABASE_URL' in env)) delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start within ${timeoutMs} ms:\n${output.slice(-4000)}`)), timeoutMs);
-    const check = () => {
-      if (output.includes('"msg":"xasgraph listening"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`service exited with code ${code} before listening:\n${output.slice(-4000)}`));
-    });
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    port,
-    output: () => output,
-    async stop(graceMs = 30_000) {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+  const started = await spawnUntilReady('src/main.ts', childEnv, '"msg":"xasgraph listening"', 'service', timeoutMs);
+  return { child: started.child, port, output: started.output, stop: started.stop };
 }
