@@ -1,6 +1,7 @@
 // `npm start`: open the database (embedded PostgreSQL unless DATABASE_URL is set), migrate, seed the bundled
 // catalogue on first start, serve GraphQL. SIGINT/SIGTERM/SIGHUP stop the server, then the database.
 import type { AddressInfo } from 'node:net';
+import { measuredLibraryLoaded, seedMeasuredLibrary } from './catalog/measured-library.ts';
 import { seedCatalog } from './catalog/seed.ts';
 import { countMaterials } from './catalog/sql.ts';
 import { loadConfig } from './config.ts';
@@ -25,11 +26,18 @@ if (process.stdout.isTTY) console.log(`\nxasgraph is serving GraphQL at ${url}\n
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 
+/** The bundled catalogue on an empty database; the measured library also on a database seeded before it shipped. */
 async function seedIfEmpty(): Promise<void> {
-  if (config.SEED_ON_START !== 'auto' || (await countMaterials(db.pool)) > 0) return;
-  logger.info({ seedDir: config.SEED_DIR }, 'empty catalogue: loading the bundled seed catalogue');
-  const result = await seedCatalog(db.pool, config.SEED_DIR);
-  logger.info({ inserted: result.inserted }, 'seed catalogue loaded');
+  if (config.SEED_ON_START !== 'auto') return;
+  if ((await countMaterials(db.pool)) === 0) {
+    logger.info({ seedDir: config.SEED_DIR }, 'empty catalogue: loading the bundled seed catalogue');
+    const result = await seedCatalog(db.pool, config.SEED_DIR);
+    logger.info({ inserted: result.inserted }, 'seed catalogue loaded');
+  }
+  if (!(await measuredLibraryLoaded(db.pool, config.SEED_DIR))) {
+    const result = await seedMeasuredLibrary(db.pool, config.SEED_DIR);
+    logger.info({ entries: result.entries, inserted: result.inserted }, 'measured reference library loaded');
+  }
 }
 
 /** Stop accepting requests, finish those in flight, close the pool, stop the embedded server, exit. */

@@ -59,11 +59,37 @@ export interface SpectrumRecord {
   modelVersion: string | null;
 }
 
+/** A measured reference's provenance and chemistry, as stored in `measured_reference`. */
+export interface MeasuredReferenceRecord {
+  spectrumId: string;
+  recordId: string;
+  compound: string;
+  phase: string | null;
+  oxidationStates: number[];
+  oxidationStateBasis: string | null;
+  coordinationNumber: number | null;
+  mode: string | null;
+  temperature: string | null;
+  beamline: string | null;
+  sampleGroup: string;
+  source: string;
+  sourceFile: string;
+  sourceRecord: string | null;
+  materialsProjectId: string | null;
+  doi: string | null;
+  license: string;
+  credit: string;
+  note: string | null;
+  dataSha256: string;
+}
+
 /** Rows that are written together (one transaction). */
 export interface CatalogBatch {
   materials: MaterialRecord[];
   sites: AbsorbingSiteRecord[];
   spectra: SpectrumRecord[];
+  /** Provenance and chemistry of the batch's measured spectra (none for computed catalogues). */
+  measured?: MeasuredReferenceRecord[];
 }
 
 export const emptyBatch = (): CatalogBatch => ({ materials: [], sites: [], spectra: [] });

@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { AbsorbingSiteRecord, CatalogBatch, MaterialRecord, SpectrumRecord } from './records.ts';
+import type { AbsorbingSiteRecord, CatalogBatch, MaterialRecord, MeasuredReferenceRecord, SpectrumRecord } from './records.ts';
 import { inTransaction } from '../db/transaction.ts';
 
 /** Bytes of COPY data per chunk handed to the connection (bigger chunks, fewer writes). */
@@ -83,6 +83,23 @@ const spectrumTable: TableSpec<SpectrumRecord> = {
   values: (s) => [
     s.id, s.materialId, s.absorbingElement, s.edge, s.spectrumType, s.method, s.siteIndex, s.energies, s.mu,
     s.uncertainty, s.e0, s.averagedSites, s.modelVersion,
+  ],
+};
+
+const measuredTable: TableSpec<MeasuredReferenceRecord> = {
+  table: 'measured_reference',
+  columns: [
+    ['spectrum_id', 'text'], ['record_id', 'text'], ['compound', 'text'], ['phase', 'text'], ['oxidation_states', 'float[]'],
+    ['oxidation_state_basis', 'text'], ['coordination_number', 'float'], ['mode', 'text'], ['temperature', 'text'],
+    ['beamline', 'text'], ['sample_group', 'text'], ['source', 'text'], ['source_file', 'text'], ['source_record', 'text'],
+    ['materials_project_id', 'text'], ['doi', 'text'], ['license', 'text'], ['credit', 'text'], ['note', 'text'], ['data_sha256', 'text'],
+  ],
+  key: ['spectrum_id'],
+  keyOf: (r) => r.spectrumId,
+  values: (r) => [
+    r.spectrumId, r.recordId, r.compound, r.phase, r.oxidationStates, r.oxidationStateBasis, r.coordinationNumber, r.mode,
+    r.temperature, r.beamline, r.sampleGroup, r.source, r.sourceFile, r.sourceRecord, r.materialsProjectId, r.doi, r.license,
+    r.credit, r.note, r.dataSha256,
   ],
 };
 
@@ -354,6 +371,8 @@ export interface WriteCounts {
   materials: number;
   sites: number;
   spectra: number;
+  /** Measured-reference rows (provenance of EXPERIMENT spectra); absent for computed batches. */
+  measured?: number;
 }
 
 /**
@@ -373,7 +392,9 @@ export async function insertCatalogBatch(db: Queryable, batch: CatalogBatch): Pr
   const materials = await insertNewRows(db, materialTable, batch.materials);
   const sites = await insertNewRows(db, siteTable, batch.sites);
   const spectra = await insertNewRows(db, spectrumTable, batch.spectra);
-  return { materials, sites, spectra };
+  if (!batch.measured) return { materials, sites, spectra };
+  const measured = await insertNewRows(db, measuredTable, batch.measured);
+  return { materials, sites, spectra, measured };
 }
 
 /** Write a batch in one transaction: all of it or, on any error, none of it. */
@@ -397,4 +418,28 @@ export async function selectStoredStructures(
     [ids],
   );
   return new Map(rows.map((r) => [r.id, { species: r.species, lattice: r.lattice, fracCoords: r.frac_coords }]));
+}
+
+/** Catalogue materials among `ids` that have a structure, with their formula key (to link measured references). */
+export async function selectCatalogMaterials(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ id: string; composition_key: string }>(
+    'SELECT id, composition_key FROM "material" WHERE id = ANY($1::text[]) AND cardinality(species) > 0',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.composition_key]));
+}
+
+/** Measured references already stored with one of these data hashes, by hash: the same data under another id. */
+export async function selectMeasuredByData(db: Queryable, hashes: string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ data_sha256: string; record_id: string }>(
+    'SELECT data_sha256, record_id FROM "measured_reference" WHERE data_sha256 = ANY($1::text[])',
+    [hashes],
+  );
+  return new Map(rows.map((r) => [r.data_sha256, r.record_id]));
+}
+
+/** How many of these measured-reference record ids are stored (the bundled library is loaded when all are). */
+export async function countMeasuredRecords(db: Queryable, recordIds: string[]): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM "measured_reference" WHERE record_id = ANY($1::text[])', [recordIds]);
+  return rows[0]?.n ?? 0;
 }

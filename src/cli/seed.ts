@@ -1,5 +1,6 @@
 // `npm run seed`: load the bundled catalogue into the configured database (idempotent).
 import { loadConfig } from '../config.ts';
+import { seedMeasuredLibrary } from '../catalog/measured-library.ts';
 import { seedCatalog, SEED_MATERIAL_COUNT } from '../catalog/seed.ts';
 import { openDatabase } from '../db/open.ts';
 import { logger } from '../logger.ts';
@@ -19,6 +20,11 @@ try {
   progress.finish(
     `${result.materialsRead} materials read in ${seconds.toFixed(1)} s; inserted ${materials} materials, ${sites} absorbing sites, ${spectra} spectra` +
       (materials === 0 && spectra === 0 ? ' (already seeded: nothing changed)' : ''),
+  );
+  const measured = await seedMeasuredLibrary(db.pool, config.SEED_DIR);
+  console.log(
+    `measured reference library: ${measured.entries} manifest entries; inserted ${measured.inserted.spectra} spectra, ${measured.inserted.materials} materials` +
+      (measured.inserted.spectra === 0 ? ' (already loaded: nothing changed)' : ''),
   );
 } catch (err) {
   exitCode = 1;

@@ -9,7 +9,7 @@ import type { RawSpectrum } from './types.ts';
 /** The marker Larch looks for in the first 500 characters. */
 export const ATHENA_MARKER = 'Athena project file -- ';
 
-interface AthenaGroup {
+export interface AthenaGroup {
   /** Athena's group key (`$old_group`, e.g. `abcde`). */
   key: string;
   label: string;
@@ -111,15 +111,11 @@ function chooseGroup(groups: AthenaGroup[], wanted: string | undefined, warnings
   return first;
 }
 
-/** Parses Athena project text (already gunzipped); `group` picks a group by label or key. */
-export function parseAthenaProject(text: string, group?: string): RawSpectrum {
+/** Every group of an Athena project (already gunzipped) with x and y data, in file order, and the project's header lines. */
+export function readAthenaGroups(text: string): { groups: AthenaGroup[]; flavour: 'perl' | 'json'; header: string[] } {
   if (!text.slice(0, 500).includes(ATHENA_MARKER)) {
     throw new InputError(`not an Athena project file: "${ATHENA_MARKER.trim()}" is missing from its first lines`);
   }
-  const warnings: string[] = [];
-  let groups: AthenaGroup[];
-  let flavour: 'perl' | 'json';
-  let header: string[] = [];
   if (text.trimStart().startsWith('{')) {
     let doc: unknown;
     try {
@@ -129,16 +125,22 @@ export function parseAthenaProject(text: string, group?: string): RawSpectrum {
     }
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError('the JSON Athena project is not an object of groups');
     const d = doc as Record<string, unknown>;
-    header = Object.keys(d).filter((k) => k.startsWith('_____head')).map((k) => scalarText(d[k]));
-    groups = jsonGroups(d);
-    flavour = 'json';
-  } else {
-    header = text.slice(0, 2000).split(/\r?\n/).filter((l) => l.startsWith('#')).slice(0, 5);
-    groups = perlGroups(text);
-    flavour = 'perl';
+    const header = Object.keys(d).filter((k) => k.startsWith('_____head')).map((k) => scalarText(d[k]));
+    return { groups: jsonGroups(d), flavour: 'json', header };
   }
-  if (groups.length === 0) throw new InputError('the Athena project holds no group with x and y data');
-  const chosen = chooseGroup(groups, group, warnings);
+  const header = text.slice(0, 2000).split(/\r?\n/).filter((l) => l.startsWith('#')).slice(0, 5);
+  return { groups: perlGroups(text), flavour: 'perl', header };
+}
+
+/** Whether a group holds μ(E) data (not χ(k), a difference, a background, …), by Larch's flags. */
+export const isMuGroup = (group: AthenaGroup): boolean => isXmu(group);
+
+/** One group as a spectrum: energies with the group's Athena energy shift applied, element and edge as stored. */
+export function athenaGroupSpectrum(
+  chosen: AthenaGroup,
+  project: { groups: AthenaGroup[]; flavour: 'perl' | 'json'; header: string[] },
+  warnings: string[] = [],
+): RawSpectrum {
   if (chosen.x.length !== chosen.y.length) {
     throw new InputError(`Athena group "${chosen.label}": x has ${chosen.x.length} values but y has ${chosen.y.length}`);
   }
@@ -157,13 +159,22 @@ export function parseAthenaProject(text: string, group?: string): RawSpectrum {
     energyUnitDeclared: true,
     warnings,
     metadata: {
-      flavour,
-      header,
+      flavour: project.flavour,
+      header: project.header,
       group: chosen.label,
       groupKey: chosen.key,
-      groups: groups.map((g) => g.label),
+      groups: project.groups.map((g) => g.label),
       isNormalized: flag(chosen.args, 'is_nor', false),
       e0: chosen.args['bkg_e0'] ?? null,
     },
   };
+}
+
+/** Parses Athena project text (already gunzipped); `group` picks a group by label or key. */
+export function parseAthenaProject(text: string, group?: string): RawSpectrum {
+  const project = readAthenaGroups(text);
+  if (project.groups.length === 0) throw new InputError('the Athena project holds no group with x and y data');
+  const warnings: string[] = [];
+  const chosen = chooseGroup(project.groups, group, warnings);
+  return athenaGroupSpectrum(chosen, project, warnings);
 }

@@ -50,3 +50,11 @@ export function muFromChannels(columns: ReadonlyMap<string, readonly number[]>):
   }
   return null;
 }
+
+/** The column `name` (case-insensitive) as μ, for files of several spectra (e.g. Demeter's multicolumn output). */
+export function namedColumn(columns: ReadonlyMap<string, readonly number[]>, name: string): { mu: number[]; source: string; warnings: string[] } {
+  const wanted = name.trim().toLowerCase();
+  const values = columns.get(wanted);
+  if (!values) throw new InputError(`the file has no column "${name}"; its columns are ${[...columns.keys()].join(', ')}`, 'column');
+  return { mu: [...values], source: wanted, warnings: [] };
+}

@@ -2,7 +2,7 @@
 // an optional header row. Column 1 is energy unless a header names it (MP XAS Matcher convention:
 // materialsproject/docs docs/user-guide/xas-matcher.md); μ is column 2 unless a header names a μ column.
 import { InputError } from '../../errors.ts';
-import { muFromChannels } from './channels.ts';
+import { muFromChannels, namedColumn } from './channels.ts';
 import { parseNumber, quote, splitLines } from './numbers.ts';
 import type { RawSpectrum } from './types.ts';
 
@@ -43,7 +43,7 @@ function labelsOf(line: string, delimiter: Delimiter): string[] {
 }
 
 /** Parses plain column text into energies and μ; throws `InputError` naming the line at fault. */
-export function parseColumns(text: string): RawSpectrum {
+export function parseColumns(text: string, column?: string): RawSpectrum {
   const lines = splitLines(text);
   const isComment = (l: string) => /^\s*[#!%]/.test(l);
   const content = lines.map((l, i) => ({ line: l, no: i + 1 })).filter((l) => l.line.trim() !== '');
@@ -91,7 +91,7 @@ export function parseColumns(text: string): RawSpectrum {
     const named = ENERGY_NAMES.map((n) => labels!.indexOf(n)).find((i) => i >= 0);
     if (named !== undefined) energyCol = named;
     const byName = new Map(labels.map((l, i) => [l, data[i]!] as const));
-    const choice = muFromChannels(byName);
+    const choice = column === undefined ? muFromChannels(byName) : namedColumn(byName, column);
     if (choice) {
       muValues = choice.mu;
       muSource = choice.source;
@@ -102,6 +102,8 @@ export function parseColumns(text: string): RawSpectrum {
       muSource = labels[other]!;
       if (width > 2) warnings.push(`no column is named as mu; used column ${other + 1} (${labels[other]}) of ${width}`);
     }
+  } else if (column !== undefined) {
+    throw new InputError(`column "${column}" was asked for, but no header line names the columns`, 'column');
   } else if (width > 2) {
     warnings.push(`no header names the columns; used column 1 as energy and column 2 as mu (of ${width} columns)`);
   }

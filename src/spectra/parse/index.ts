@@ -18,12 +18,12 @@ export { MAX_FILE_BYTES, MAX_INFLATED_BYTES } from './decode.ts';
 
 const FORMATS: readonly string[] = ['AUTO', 'XDI', 'COLUMNS', 'ATHENA_PRJ', 'PYMATGEN_JSON'];
 
-function parseAs(format: SpectrumFormat, text: string, group: string | undefined): RawSpectrum {
+function parseAs(format: SpectrumFormat, text: string, group: string | undefined, column: string | undefined): RawSpectrum {
   switch (format) {
     case 'XDI':
-      return parseXdi(text);
+      return parseXdi(text, column);
     case 'COLUMNS':
-      return parseColumns(text);
+      return parseColumns(text, column);
     case 'ATHENA_PRJ':
       return parseAthenaProject(text, group);
     case 'PYMATGEN_JSON':
@@ -43,7 +43,7 @@ export function parseSpectrumFile(input: ParseSpectrumInput): ParsedSpectrum {
     const { text, gzipped } = decodeFile(input);
     if (text.trim() === '') throw new InputError('the file is empty', 'file');
     const format = option === 'AUTO' ? sniffFormat(text) : option;
-    const raw = parseAs(format, text, input.group);
+    const raw = parseAs(format, text, input.group, input.column);
     const clean = cleanSpectrum(raw.energies, raw.mu);
     const resolved = resolveElementEdge(clean, raw, input);
     return {

@@ -27,6 +27,8 @@ export interface ParseSpectrumInput {
   format?: SpectrumFormatOption;
   /** Athena project: the group to read, by label or by Athena's group key. */
   group?: string;
+  /** XDI or columns with a header: the column that holds μ (by name), for files of several spectra. */
+  column?: string;
   absorbingElement?: string;
   edge?: string;
 }

@@ -3,7 +3,7 @@
 // Spec: XraySpectroscopy/XAS-Data-Interchange specification/spec.md and dictionary.md (see
 // shared/notes/formats-normalisation-ecosystem.md §1.1); fatal vs warning as libxdifile, stricter on data.
 import { InputError } from '../../errors.ts';
-import { muFromChannels } from './channels.ts';
+import { muFromChannels, namedColumn } from './channels.ts';
 import { parseNumber, quote, splitLines } from './numbers.ts';
 import type { RawSpectrum } from './types.ts';
 
@@ -15,8 +15,8 @@ const MAX_COLUMNS = 128;
 const VERSION_LINE = /^#\s*XDI\/(\d+(?:\.\d+)*)\s*(.*)$/i;
 const FIELD = /^#\s*([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$/;
 
-/** Parses an XDI file; throws `InputError` on what libxdifile rejects and on what matching needs. */
-export function parseXdi(text: string): RawSpectrum {
+/** Parses an XDI file (`column`: read μ from that column instead of choosing one); throws `InputError` on what libxdifile rejects and on what matching needs. */
+export function parseXdi(text: string, column?: string): RawSpectrum {
   const lines = splitLines(text);
   const version = VERSION_LINE.exec(lines[0]?.trim() ?? '');
   if (!version) throw new InputError('not an XDI file: line 1 must start with "# XDI/1.0"');
@@ -107,7 +107,7 @@ export function parseXdi(text: string): RawSpectrum {
     warnings.push(`column 1 is "${abscissa}"; read it as energy in eV (XDI: column 1 is the abscissa)`);
   }
 
-  const choice = muFromChannels(columns);
+  const choice = column === undefined ? muFromChannels(columns) : namedColumn(columns, column);
   if (!choice) {
     throw new InputError(
       `cannot find mu(E) in columns ${names.join(', ')}: need mutrans or mufluor, or i0 with itrans or ifluor`,
