@@ -1,7 +1,7 @@
 // DataLoaders for every relation of the catalogue, so that a page of N materials with their sites and
 // spectra costs a constant number of SQL queries. Create one set per request (the cache is per request).
 import DataLoader from 'dataloader';
-import type { AbsorbingSite, Material, PrismaClient, Spectrum } from '../generated/prisma/client.ts';
+import type { AbsorbingSite, Material, MeasuredReference, PrismaClient, Spectrum } from '../generated/prisma/client.ts';
 
 export interface CatalogLoaders {
   materialById: DataLoader<string, Material | null>;
@@ -10,6 +10,8 @@ export interface CatalogLoaders {
   spectraByMaterial: DataLoader<string, Spectrum[]>;
   /** A material's absorbing sites by site index. */
   sitesByMaterial: DataLoader<string, AbsorbingSite[]>;
+  /** A measured spectrum's provenance and chemistry (null for computed spectra). */
+  measuredBySpectrum: DataLoader<string, MeasuredReference | null>;
 }
 
 function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
@@ -45,5 +47,8 @@ export function createCatalogLoaders(prisma: PrismaClient): CatalogLoaders {
       (s) => s.materialId,
     ),
   );
-  return { materialById, spectrumById, spectraByMaterial, sitesByMaterial };
+  const measuredBySpectrum = new DataLoader<string, MeasuredReference | null>(async (ids) =>
+    byKey(ids, await prisma.measuredReference.findMany({ where: { spectrumId: { in: [...ids] } } }), (r) => r.spectrumId),
+  );
+  return { materialById, spectrumById, spectraByMaterial, sitesByMaterial, measuredBySpectrum };
 }

@@ -29,8 +29,11 @@ export function readInputSpectrum(input: SpectrumInput): InputSpectrum {
   if (hasArrays && input.file != null) throw new InputError('give either energies and mu, or a file, not both', 'input');
   const declared = { absorbingElement: input.absorbingElement ?? undefined, edge: input.edge ?? undefined };
   let parsed: { energies: number[]; mu: number[]; absorbingElement: string | null; edge: string | null; warnings: string[] };
+  let computedBy: string | null = null;
   if (input.file != null) {
-    parsed = parseSpectrumFile({ text: input.file, format: input.format ?? 'AUTO', group: input.group ?? undefined, ...declared });
+    const file = parseSpectrumFile({ text: input.file, format: input.format ?? 'AUTO', group: input.group ?? undefined, ...declared });
+    parsed = file;
+    computedBy = typeof file.metadata['computedBy'] === 'string' ? file.metadata['computedBy'] : null;
   } else if (input.energies != null && input.mu != null) {
     const clean = cleanSpectrum(input.energies, input.mu);
     const resolved = resolveElementEdge(clean, { element: null, edge: null, energyUnitDeclared: false }, declared);
@@ -40,5 +43,9 @@ export function readInputSpectrum(input: SpectrumInput): InputSpectrum {
   }
   if (!parsed.absorbingElement) throw new InputError('the absorbing element is unknown: give absorbingElement (e.g. "Cu")', 'absorbingElement');
   if (!parsed.edge) throw new InputError('the edge is unknown: give edge (e.g. K)', 'edge');
-  return { ...parsed, absorbingElement: parsed.absorbingElement, edge: parsed.edge, computed: input.computed ?? false };
+  const warnings = [...parsed.warnings];
+  if (computedBy !== null && input.computed == null) {
+    warnings.push(`the file says it was computed (${computedBy}): compared as a computed spectrum, like the catalogue's (send computed: false to treat it as measured)`);
+  }
+  return { ...parsed, warnings, absorbingElement: parsed.absorbingElement, edge: parsed.edge, computed: input.computed ?? computedBy !== null };
 }

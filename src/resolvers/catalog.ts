@@ -94,6 +94,7 @@ export const catalogResolvers: {
   },
   Spectrum: {
     uncertainty: (s) => (s.uncertainty.length > 0 ? s.uncertainty : null),
+    measured: (s, _, ctx) => (s.method === 'EXPERIMENT' ? ctx.loaders.measuredBySpectrum.load(s.id) : null),
     material: (s, _, ctx) => materialOf(s, ctx),
     async pymatgen(s, _, ctx) {
       const material = await materialOf(s, ctx);

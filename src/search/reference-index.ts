@@ -19,7 +19,9 @@ export interface CatalogReference {
   method: string;
   energies: number[];
   mu: number[];
-  /** Oxidation states of the absorbing sites, weighted by multiplicity (empty when unknown). */
+  /** Records of one physical sample share it (measured references); null for computed ones. */
+  sampleGroup: string | null;
+  /** Oxidation states of the absorbing sites, weighted by multiplicity (measured: as the source states them; empty when unknown). */
   oxidationStates: SiteShare[];
   /** Coordination numbers of the absorbing sites, weighted by multiplicity (empty when unknown). */
   coordinationNumbers: SiteShare[];
@@ -47,6 +49,14 @@ export function shares(values: { value: number | null; weight: number }[]): Site
   const byValue = new Map<number, number>();
   for (const v of known) byValue.set(v.value, (byValue.get(v.value) ?? 0) + v.weight / total);
   return [...byValue].map(([value, share]) => ({ value, share })).sort((a, b) => a.value - b.value);
+}
+
+/** A measured reference's chemistry as its source states it: each absorbing atom's oxidation state counts once. */
+export function measuredChemistry(row: { oxidation_states: number[] | null; coordination_number: number | null }): Pick<CatalogReference, 'oxidationStates' | 'coordinationNumbers'> {
+  return {
+    oxidationStates: shares((row.oxidation_states ?? []).map((value) => ({ value, weight: 1 }))),
+    coordinationNumbers: shares([{ value: row.coordination_number, weight: 1 }]),
+  };
 }
 
 export class ReferenceIndex {
@@ -107,8 +117,11 @@ export class ReferenceIndex {
         method: row.method,
         energies: row.energies,
         mu: row.mu,
-        oxidationStates: shares(own.map((s) => ({ value: s.oxidation_state, weight: s.weight }))),
-        coordinationNumbers: shares(own.map((s) => ({ value: s.coordination_number, weight: s.weight }))),
+        sampleGroup: row.sample_group,
+        ...(row.method === 'EXPERIMENT' ? measuredChemistry(row) : {
+          oxidationStates: shares(own.map((s) => ({ value: s.oxidation_state, weight: s.weight }))),
+          coordinationNumbers: shares(own.map((s) => ({ value: s.coordination_number, weight: s.weight }))),
+        }),
       };
     });
     return { absorbingElement, edge, spectrumType, includePredicted, version, references, prepared: new Map() };

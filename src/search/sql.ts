@@ -10,6 +10,10 @@ export interface ReferenceRow {
   mu: number[];
   formula: string;
   elements: string[];
+  /** Measured references only (EXPERIMENT): the compound's stated chemistry and the sample group. */
+  oxidation_states: number[] | null;
+  coordination_number: number | null;
+  sample_group: string | null;
 }
 
 export interface SiteRow {
@@ -19,7 +23,10 @@ export interface SiteRow {
   weight: number;
 }
 
-/** Site-averaged spectra of one kind, predicted ones only when asked, in id order. */
+/** The kind asked for, and for XANES also measured XAFS scans (their near edge is what is compared). */
+const TYPE_CONDITION = `(s.spectrum_type = $3::"SpectrumType" OR ($3 = 'XANES' AND s.method = 'EXPERIMENT' AND s.spectrum_type = 'XAFS'))`;
+
+/** Site-averaged spectra of one kind (measured references with their stated chemistry), predicted ones only when asked, in id order. */
 export async function selectReferenceSpectra(
   db: pg.Pool,
   absorbingElement: string,
@@ -28,9 +35,10 @@ export async function selectReferenceSpectra(
   includePredicted: boolean,
 ): Promise<ReferenceRow[]> {
   const { rows } = await db.query<ReferenceRow>(
-    `SELECT s.id AS spectrum_id, s.material_id, s.method::text AS method, s.energies, s.mu, m.formula, m.elements
-     FROM "spectrum" s JOIN "material" m ON m.id = s.material_id
-     WHERE s.absorbing_element = $1 AND s.edge = $2::"Edge" AND s.spectrum_type = $3::"SpectrumType"
+    `SELECT s.id AS spectrum_id, s.material_id, s.method::text AS method, s.energies, s.mu, m.formula, m.elements,
+            r.oxidation_states, r.coordination_number, r.sample_group
+     FROM "spectrum" s JOIN "material" m ON m.id = s.material_id LEFT JOIN "measured_reference" r ON r.spectrum_id = s.id
+     WHERE s.absorbing_element = $1 AND s.edge = $2::"Edge" AND ${TYPE_CONDITION}
        AND s.site_index IS NULL AND ($4 OR s.method <> 'ML_PREDICTED')
      ORDER BY s.id`,
     [absorbingElement, edge, spectrumType, includePredicted],
@@ -52,9 +60,9 @@ export async function selectAbsorbingSites(db: pg.Pool, element: string, materia
  * ingest adds some, or a prediction job (with `includePredicted`); predictions leave the computed-only set alone. */
 export async function selectReferenceVersion(db: pg.Pool, absorbingElement: string, edge: string, spectrumType: string, includePredicted: boolean): Promise<string> {
   const { rows } = await db.query<{ version: string }>(
-    `SELECT count(*)::text || ':' || coalesce(max(created_at)::text, '') AS version
-     FROM "spectrum" WHERE absorbing_element = $1 AND edge = $2::"Edge" AND spectrum_type = $3::"SpectrumType" AND site_index IS NULL
-       AND ($4 OR method <> 'ML_PREDICTED')`,
+    `SELECT count(*)::text || ':' || coalesce(max(s.created_at)::text, '') AS version
+     FROM "spectrum" s WHERE s.absorbing_element = $1 AND s.edge = $2::"Edge" AND ${TYPE_CONDITION} AND s.site_index IS NULL
+       AND ($4 OR s.method <> 'ML_PREDICTED')`,
     [absorbingElement, edge, spectrumType, includePredicted],
   );
   return rows[0]!.version;

@@ -3,8 +3,8 @@
 // searched shift is a slice.
 import { InputError } from '../../errors.ts';
 import { preEdge, prepareSpectrum } from '../normalize.ts';
-import { GRID_MIN, GRID_POINTS, GRID_STEP, halfStepEnergy, resampleUniform } from './grid.ts';
-import { broadenComputed, DEFAULT_BROADENING } from './references.ts';
+import { GRID_MIN, GRID_POINTS, GRID_STEP, resampleUniform } from './grid.ts';
+import { broadenComputed, DEFAULT_BROADENING, normalizeMeasured } from './references.ts';
 import { SHIFT_STEPS, STRETCHES } from './windows.ts';
 
 /** A query ready for {@link rankEnsemble}. */
@@ -44,20 +44,27 @@ export function prepareQuery(
   options: { computed?: boolean; broadening?: number } = {},
 ): PreparedQuery {
   const computed = options.computed ?? false;
-  const s = prepareSpectrum(energies, mu);
-  const e = s.energies;
-  const pre = preEdge(e, s.mu, { computed });
-  const norm = computed ? pre.norm : pre.flat!;
+  let e: number[];
+  let norm: number[];
+  let pre: { e0: number; edgeStep: number; warnings: string[] };
   let curve: { energies: ArrayLike<number>; mu: ArrayLike<number>; halfStep: number };
   if (computed) {
+    const s = prepareSpectrum(energies, mu);
+    e = s.energies;
+    const p = preEdge(e, s.mu, { computed });
+    pre = { e0: p.e0, edgeStep: p.edgeStep, warnings: [...s.warnings, ...p.warnings] };
+    norm = p.norm;
     try {
       curve = broadenComputed(e, norm, options.broadening ?? DEFAULT_BROADENING);
     } catch (err) {
       throw new InputError(`${(err as Error).message}: check mu`, 'mu');
     }
   } else {
-    curve = { energies: e, mu: norm, halfStep: halfStepEnergy(e, norm) };
-    if (!Number.isFinite(curve.halfStep)) throw new InputError('the normalised spectrum never reaches half its edge step: check mu', 'mu');
+    const m = normalizeMeasured(energies, mu);
+    e = m.energies;
+    norm = m.flat;
+    pre = m;
+    curve = { energies: e, mu: norm, halfStep: m.halfStep };
   }
   const halfStep = curve.halfStep;
   const n = GRID_POINTS + 2 * SHIFT_STEPS;
@@ -65,7 +72,7 @@ export function prepareQuery(
   const extended = stretches.map((stretch) =>
     resampleUniform(curve.energies, curve.mu, halfStep + stretch * (GRID_MIN - SHIFT_STEPS * GRID_STEP), stretch * GRID_STEP, n, computed ? 0 : null),
   );
-  const warnings = [...s.warnings, ...pre.warnings];
+  const warnings = [...pre.warnings];
   if (e[e.length - 1]! < halfStep + 60) {
     warnings.push(`the spectrum ends ${(e[e.length - 1]! - halfStep).toFixed(1)} eV above the half-step; matching uses up to +90 eV, the rest is held at the last value`);
   }

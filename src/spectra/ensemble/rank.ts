@@ -3,7 +3,7 @@
 // vote, Zheng et al. npj Comput. Mater. 4, 12 (2018)), searching a small energy stretch too (§4). Two stages: a
 // low-rank screen over every reference at 1-eV shifts, then the exact ensemble at 0.5-eV shifts and every stretch
 // on the best few hundred. The inner products run as ONNX graphs (onnx-graphs.ts); the rest is plain TypeScript.
-import { GRID_STEP } from './grid.ts';
+import { GRID_MIN, GRID_POINTS, GRID_STEP } from './grid.ts';
 import type { PreparedQuery } from './query.ts';
 import type { PreparedReferences } from './references.ts';
 import { correlateRows, screenReferences, type SliceColumns } from './onnx-graphs.ts';
@@ -15,6 +15,19 @@ export const SCREEN_KEEP = 500;
 export const FINALISTS = 100;
 /** Fine shifts searched either side of the screen's best shift (grid steps). */
 const REFINE_STEPS = 3;
+
+/**
+ * How a measured reference's correlation with a measured query is put on the scale of computed references (issue 10,
+ * item 3): its distance 1 − r is divided by this factor, r' = 1 − (1 − r) / MEASURED_DISTANCE_SCALE. Measured against
+ * measured, the same compound correlates far closer to 1 than FEFF of the right structure does (FEFF's own peak
+ * positions and widths), so raw correlations would rank any measured reference of a similar compound above every
+ * FEFF one. The factor is the ratio of the median distances of right matches of the two kinds on real measurements
+ * (bench/accuracy.ts, "score scales"); computed queries, and computed references, are left as they are.
+ */
+export const MEASURED_DISTANCE_SCALE = 0.25;
+
+/** A measured reference's correlation with a measured query on the common scale (see {@link MEASURED_DISTANCE_SCALE}). */
+export const onCommonScale = (r: number): number => 1 - (1 - r) / MEASURED_DISTANCE_SCALE;
 
 export interface RankOptions {
   /** Matches to return (default 10). */
@@ -33,16 +46,21 @@ export interface EnsembleMatch {
   /** Index into the prepared references. */
   index: number;
   /**
-   * Pearson correlation (clamped to [0, 1]) between the query's normalised μ and the reference's broadened,
-   * normalised FEFF μ over −5…+60 eV from the half-step, at the best shift: 1 = identical shape.
+   * Pearson correlation (clamped to [0, 1]) between the query's normalised μ and the reference's normalised μ (FEFF:
+   * broadened) over −5…+60 eV from the half-step, at the best shift and stretch, on the common scale: a measured
+   * reference's correlation with a measured query is put on the computed references' scale ({@link onCommonScale}).
    */
   score: number;
+  /** The same correlation as measured, before the common scale (equal to `score` for computed references). */
+  correlation: number;
   /** Borda points summed over the windows (each window gives n−1 … 0 points to its n ranked candidates). */
   votes: number;
   /** Query minus reference energy, eV: half-step difference plus the searched shift (main window). */
   energyShift: number;
   /** The stretch of the query's `stretches` that matched best (main window): the query's features at s·e for the reference's at e. */
   energyScale: number;
+  /** Shift found by the search on top of the half-step alignment, eV (see {@link matchCurve}). */
+  searchedShift: number;
 }
 
 export interface EnsembleResult {
@@ -129,6 +147,13 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   const nPre = finalists.length;
   const main0 = refs.windows[0]!;
   const mainCorr = await correlateRows(main0.rows, finalists, slices[0]!);
+  // Measured against measured: no stretch (it bridges FEFF's peak positions), and the common scale.
+  const unstretchedIndex = query.stretches.indexOf(1);
+  const sameKind = (i: number) => !query.computed && refs.measured[i] === 1;
+  for (let n = 0; n < nPre; n++) {
+    if (!sameKind(finalists[n]!)) continue;
+    for (let c = n * nColumn; c < (n + 1) * nColumn; c++) mainCorr[c] = onCommonScale(mainCorr[c]!);
+  }
   const preScore = new Float64Array(nPre);
   const preColumn = new Int32Array(nPre);
   for (let n = 0; n < nPre; n++) {
@@ -136,7 +161,9 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
     const k1 = centre ? Math.min(nShift - 1, centre[n]! + REFINE_STEPS) : nShift - 1;
     let best = -Infinity;
     let bc = k0;
+    const measuredRef = sameKind(finalists[n]!);
     for (let t = 0; t < query.stretches.length; t++) {
+      if (measuredRef && t !== unstretchedIndex) continue;
       for (let k = k0; k <= k1; k++) {
         const s = mainCorr[n * nColumn + t * nShift + k]!;
         if (s > best) {
@@ -157,6 +184,12 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   const others = await Promise.all(
     refs.windows.slice(1).map((win, w) => correlateRows(win.rows, chosen, slices[w + 1]!)),
   );
+  for (const values of others) {
+    for (let n = 0; n < m; n++) {
+      if (!sameKind(chosen[n]!)) continue;
+      for (let c = n * nColumn; c < (n + 1) * nColumn; c++) values[c] = onCommonScale(values[c]!);
+    }
+  }
   const corr = WINDOWS.map(() => new Float64Array(m));
   const shift = new Float64Array(m);
   const stretch = new Float64Array(m);
@@ -199,9 +232,11 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   const matches = ranked.slice(0, top).map((n) => ({
     index: chosen[n]!,
     score: Math.max(0, Math.min(1, main[n]!)),
+    correlation: Math.max(0, Math.min(1, sameKind(chosen[n]!) ? 1 - (1 - main[n]!) * MEASURED_DISTANCE_SCALE : main[n]!)),
     votes: votes[n]!,
     energyShift: query.halfStep - refs.halfStep[chosen[n]!]! + shift[n]!,
     energyScale: stretch[n]!,
+    searchedShift: shift[n]!,
   }));
   const first = ranked[0];
   let bestScore = 0;
@@ -213,4 +248,24 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
     margin = other === -Infinity ? bestScore : bestScore - Math.max(0, Math.min(1, other));
   }
   return { matches, bestScore, margin, candidatesConsidered: all.length, finalists: m };
+}
+
+/**
+ * A match's reference curve exactly as it was compared, on the query's energy axis: the reference's normalised (FEFF:
+ * broadened) μ on the common grid, grid point e (eV from the reference's half-step) placed at
+ * queryHalfStep + energyScale·e + searchedShift — the query's features at s·e for the reference's at e, shifted.
+ * Pearson correlation ignores offset and scale, so both curves sit on the normalised scale (0 before, 1 after the edge).
+ */
+export function matchCurve(
+  query: Pick<PreparedQuery, 'halfStep'>,
+  refs: Pick<PreparedReferences, 'grid' | 'halfStep'>,
+  match: Pick<EnsembleMatch, 'index' | 'energyScale' | 'searchedShift'>,
+): { energies: number[]; mu: number[]; referenceHalfStep: number } {
+  const energies: number[] = [];
+  const mu: number[] = [];
+  for (let i = 0; i < GRID_POINTS; i++) {
+    energies.push(query.halfStep + match.energyScale * (GRID_MIN + i * GRID_STEP) + match.searchedShift);
+    mu.push(refs.grid[match.index * GRID_POINTS + i]!);
+  }
+  return { energies, mu, referenceHalfStep: refs.halfStep[match.index]! };
 }

@@ -2,7 +2,8 @@
 // computed-spectrum path, broadened, aligned at its half-step and resampled on one relative grid, then
 // stored per window as mean-centred, unit-norm float32 rows (so a Pearson correlation is one dot product),
 // plus a low-rank projection of the main window for the screen.
-import { preEdge } from '../normalize.ts';
+import { InputError } from '../../errors.ts';
+import { preEdge, prepareSpectrum } from '../normalize.ts';
 import { GRID_MIN, GRID_POINTS, GRID_STEP, gaussianBroaden, halfStepEnergy, resampleUniform } from './grid.ts';
 import { symmetricEigen } from './linalg.ts';
 import { WINDOWS } from './windows.ts';
@@ -37,6 +38,8 @@ export interface PreparedReferences {
   /** Normalised, broadened μ on the common relative grid, N × GRID_POINTS. */
   grid: Float32Array;
   windows: WindowMatrix[];
+  /** 1 for a measured reference (EXPERIMENT: normalised like a measured query, not broadened), 0 for a computed one. */
+  measured: Uint8Array;
   /** 1 where the reference could be normalised; 0 for those left out of every ranking (see `skipped`). */
   usable: Uint8Array;
   /** Indices of the usable references, ascending. */
@@ -86,6 +89,29 @@ export function alignComputed(
   return { halfStep: b.halfStep, values: resampleUniform(b.energies, b.mu, b.halfStep + GRID_MIN, GRID_STEP, GRID_POINTS, 0) };
 }
 
+/**
+ * A measured spectrum as ENSEMBLE compares it (a query, or a measured reference: "both normalised alike"): sorted,
+ * Larch `pre_edge` with its defaults, flattened (identification-lessons.md §1), no broadening; its half-step.
+ * Throws InputError when it has no usable edge.
+ */
+export function normalizeMeasured(
+  energies: readonly number[],
+  mu: readonly number[],
+): { energies: number[]; flat: number[]; halfStep: number; e0: number; edgeStep: number; warnings: string[] } {
+  const s = prepareSpectrum(energies, mu);
+  const pre = preEdge(s.energies, s.mu, { computed: false });
+  const flat = pre.flat!;
+  const halfStep = halfStepEnergy(s.energies, flat);
+  if (!Number.isFinite(halfStep)) throw new InputError('the normalised spectrum never reaches half its edge step: check mu', 'mu');
+  return { energies: s.energies, flat, halfStep, e0: pre.e0, edgeStep: pre.edgeStep, warnings: [...s.warnings, ...pre.warnings] };
+}
+
+/** Normalised, half-step-aligned μ of one measured spectrum on the common grid (held at its first and last values). */
+export function alignMeasured(energies: readonly number[], mu: readonly number[]): { halfStep: number; values: Float64Array } {
+  const m = normalizeMeasured(energies, mu);
+  return { halfStep: m.halfStep, values: resampleUniform(m.energies, m.flat, m.halfStep + GRID_MIN, GRID_STEP, GRID_POINTS, null) };
+}
+
 /** Mean-centre and scale to unit norm in place; returns the norm before scaling. */
 export function centreUnit(x: Float64Array | Float32Array): number {
   let mean = 0;
@@ -103,11 +129,12 @@ export function centreUnit(x: Float64Array | Float32Array): number {
 }
 
 /**
- * Prepare a catalogue of computed spectra for {@link rankEnsemble}. A reference that cannot be normalised
- * (no clear edge) is listed in `skipped` and never ranked.
+ * Prepare a catalogue of references for {@link rankEnsemble}: computed spectra (FEFF, predictions) by the computed path
+ * with the extra broadening, measured ones (`measured: true`) like a measured query. A reference that cannot be
+ * normalised (no clear edge) is listed in `skipped` and never ranked.
  */
 export function prepareReferences(
-  refs: readonly { id: string; energies: ArrayLike<number>; mu: ArrayLike<number> }[],
+  refs: readonly { id: string; energies: ArrayLike<number>; mu: ArrayLike<number>; measured?: boolean }[],
   options: ReferenceOptions = {},
 ): PreparedReferences {
   const broadening = options.broadening ?? DEFAULT_BROADENING;
@@ -115,10 +142,11 @@ export function prepareReferences(
   const halfStep = new Float64Array(count);
   const grid = new Float32Array(count * GRID_POINTS);
   const usable = new Uint8Array(count);
+  const measured = Uint8Array.from(refs, (r) => (r.measured ? 1 : 0));
   const skipped: { id: string; reason: string }[] = [];
   refs.forEach((r, i) => {
     try {
-      const a = alignComputed(r.energies, r.mu, broadening);
+      const a = r.measured ? alignMeasured(Array.from(r.energies), Array.from(r.mu)) : alignComputed(r.energies, r.mu, broadening);
       halfStep[i] = a.halfStep;
       grid.set(a.values, i * GRID_POINTS);
       usable[i] = 1;
@@ -166,5 +194,5 @@ export function prepareReferences(
   }
   const screenBias = Float32Array.from(usable, (u) => (u === 1 ? 0 : -Infinity));
   const usableIndices = Uint32Array.from(usable.keys()).filter((i) => usable[i] === 1);
-  return { ids: refs.map((r) => r.id), count, halfStep, grid, windows, usable, usableIndices, skipped, basis, rank, projected, screenBias, broadening };
+  return { ids: refs.map((r) => r.id), count, halfStep, grid, windows, measured, usable, usableIndices, skipped, basis, rank, projected, screenBias, broadening };
 }

@@ -23,6 +23,22 @@ function elementOf(value: unknown): string | null {
   return null;
 }
 
+/** Codes whose name in a document marks its spectrum as computed. */
+const COMPUTING_CODES = ['FEFF', 'VASP', 'OCEAN', 'EXCITING', 'XSPECTRA'];
+
+/** The code a document says computed it (`method`, `calc_type`, `task_type` of it or of its `spectrum`), or null. */
+function computedBy(docs: Record<string, unknown>[]): string | null {
+  for (const d of docs) {
+    for (const key of ['method', 'calc_type', 'task_type', 'spectrum_method']) {
+      const v = d[key];
+      if (typeof v !== 'string') continue;
+      const code = COMPUTING_CODES.find((c) => v.toUpperCase().includes(c));
+      if (code) return code;
+    }
+  }
+  return null;
+}
+
 /** Parses pymatgen XAS JSON (also an MP document holding it under `spectrum`). */
 export function parsePymatgenXas(text: string): RawSpectrum {
   let doc: unknown;
@@ -42,6 +58,7 @@ export function parsePymatgenXas(text: string): RawSpectrum {
   const energies = numberArray(d['x'], 'x');
   const mu = numberArray(d['y'], 'y');
   if (energies.length !== mu.length) throw new InputError(`pymatgen XAS JSON: "x" has ${energies.length} values but "y" has ${mu.length}`);
+  const code = computedBy([doc as Record<string, unknown>, d]);
   const legacy = d['absorbing_element'] === undefined && d['absorption_element'] !== undefined;
   const element = elementOf(d['absorbing_element'] ?? d['absorption_element']);
   if (legacy) warnings.push('read the absorbing element from the legacy key "absorption_element"');
@@ -62,6 +79,7 @@ export function parsePymatgenXas(text: string): RawSpectrum {
       spectrumType: typeof spectrumType === 'string' ? spectrumType : 'XANES',
       absorbingIndex: typeof absorbingIndex === 'number' ? absorbingIndex : null,
       hasStructure: structure !== undefined && structure !== null,
+      computedBy: code,
       ...(typeof (doc as Record<string, unknown>)['spectrum_id'] === 'string'
         ? { spectrumId: (doc as Record<string, unknown>)['spectrum_id'] as string }
         : {}),
