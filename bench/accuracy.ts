@@ -17,6 +17,7 @@ import {
 import { PRIOR_DIR } from '../src/spectra/ensemble/oxidation-prior.ts';
 import { parseSpectrumFile } from '../src/spectra/parse/index.ts';
 import { gapLike, measurementLike } from '../training/augment.ts';
+import { measuredSection } from './measured.ts';
 import { fmt, printTable, quantile, seededRandom } from './support.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -97,6 +98,9 @@ function rankOf<T>(list: readonly T[], pred: (x: T) => boolean): number {
 }
 
 async function main(): Promise<void> {
+  // Real measurements first (issue 10): the measured reference library, leave one source out.
+  await measuredSection();
+  if (process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'measured') return;
   const t0 = performance.now();
   const entries = loadSeed();
   console.log(`seed: ${entries.length} materials with a site-averaged spectrum (${fmt((performance.now() - t0) / 1000, 1)} s to read)`);

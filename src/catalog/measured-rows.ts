@@ -50,6 +50,7 @@ export function measuredRows(
   data: ParsedRecord,
   catalogMaterial: { id: string; compositionKey: string } | null = null,
 ): MeasuredRows {
+  if (data.error !== null) throw new InputError(`the record cannot be read: ${data.error}`, 'record');
   if (!isElementSymbol(entry.element)) throw new InputError(`element "${entry.element}" is not an element symbol`, 'element');
   let composition: Map<string, number>;
   try {
@@ -143,13 +144,14 @@ export function findRecord(records: readonly ParsedRecord[], entry: Pick<Manifes
   if (entry.recordKey) {
     const found = records.find((r) => r.key === entry.recordKey);
     if (!found) throw new InputError(`the file has no Athena group with key "${entry.recordKey}"`, 'recordKey');
-    if (entry.record && found.record !== entry.record) {
+    if (entry.record && found.record?.trim() !== entry.record.trim()) {
       throw new InputError(`Athena group ${entry.recordKey} is labelled "${found.record}", not "${entry.record}"`, 'record');
     }
     return found;
   }
   if (entry.record) {
-    const matching = records.filter((r) => r.record !== null && r.record.toLowerCase() === entry.record!.toLowerCase());
+    const wanted = entry.record.trim().toLowerCase();
+    const matching = records.filter((r) => r.record !== null && r.record.trim().toLowerCase() === wanted);
     if (matching.length === 0) {
       throw new InputError(`the file has no record "${entry.record}"; its records are ${records.map((r) => `"${r.record}"`).join(', ')}`, 'record');
     }

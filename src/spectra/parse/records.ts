@@ -33,6 +33,8 @@ export interface SpectrumRecord {
   edgeFromE0: { element: string; edge: string; energy: number } | null;
   warnings: string[];
   metadata: SpectrumMetadata;
+  /** Why the record cannot be used (Athena groups only: one bad group does not hide the others); null when it can. */
+  error: string | null;
 }
 
 /** Demeter's multicolumn XDI output: the names of its spectrum columns (`Column.2` …); empty for any other file. */
@@ -71,6 +73,7 @@ function measure(
     edgeFromE0: Number.isFinite(e0) ? guessEdge(e0) : null,
     warnings: [...raw.warnings, ...clean.warnings],
     metadata: raw.metadata,
+    error: null,
   };
 }
 
@@ -85,7 +88,11 @@ export function readSpectrumRecords(input: { text?: string; bytes?: Uint8Array }
       try {
         return measure(group.label, group.key, format, isMuGroup(group), athenaGroupSpectrum(group, project));
       } catch (err) {
-        throw new InputError(`Athena group "${group.label}" (${group.key}): ${(err as Error).message}`, 'file');
+        // χ(k), pixel data or a damaged group: listed with its error, so the project's other groups stay usable.
+        return {
+          record: group.label, key: group.key, format, isMu: isMuGroup(group), energies: [], mu: [], declaredElement: null, declaredEdge: null,
+          e0: Number.NaN, edgeFromE0: null, warnings: [], metadata: {}, error: (err as Error).message,
+        };
       }
     });
   }
