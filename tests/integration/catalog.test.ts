@@ -25,8 +25,8 @@ async function sqlQueryCount(): Promise<number> {
 describe('the seeded catalogue', () => {
   test('holds all 2,697 materials and one site average per complete material', async () => {
     const { body } = await graphql(`{
-      cu: materials(filter: { elements: ["Cu"] }) { totalCount }
-      averages: spectra(filter: { absorbingElement: "Cu", siteResolved: false }) { totalCount }
+      cu: materials(filter: { elements: ["Cu"], method: FEFF }) { totalCount }
+      averages: spectra(filter: { absorbingElement: "Cu", siteResolved: false, method: FEFF }) { totalCount }
       sites: spectra(filter: { absorbingElement: "Cu", siteResolved: true }) { totalCount }
     }`);
     expect(body.errors).toBeUndefined();

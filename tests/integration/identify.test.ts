@@ -29,7 +29,8 @@ async function catalogueSpectrum(id: string): Promise<{ energies: number[]; mu: 
 
 describe('identifySpectrum', () => {
   test('a measured CuO (tenorite) XDI file: Cu K edge, ten ranked matches, Cu(II) by consensus', async () => {
-    const body = await identify({ file: fixture('CuO_tenorite_13K_01.xdi').toString('utf8') });
+    // Against the computed catalogue only: the measured library holds this very file (see the measured tests).
+    const body = await identify({ file: fixture('CuO_tenorite_13K_01.xdi').toString('utf8') }, { referenceMethods: ['FEFF'] });
     expect(body.errors).toBeUndefined();
     const r = body.data.identifySpectrum;
     expect(r).toMatchObject({ absorbingElement: 'Cu', edge: 'K', candidatesConsidered: 2523 });
@@ -78,8 +79,8 @@ describe('identifySpectrum', () => {
     expect(first.energyShift).toBeCloseTo(4, 0);
   });
 
-  test('Cu2S is not in the catalogue: no confident match', async () => {
-    const r = (await identify({ file: fixture('Cu2S_13K_01.xdi').toString('utf8') })).data.identifySpectrum;
+  test('Cu2S is not in the computed catalogue: no confident match against FEFF', async () => {
+    const r = (await identify({ file: fixture('Cu2S_13K_01.xdi').toString('utf8') }, { referenceMethods: ['FEFF'] })).data.identifySpectrum;
     expect(r.confident).toBe(false);
     expect(r.warnings).toContainEqual(expect.stringMatching(/^no confident match: /));
     expect(r.matches.length).toBe(10);
@@ -97,15 +98,21 @@ describe('identifySpectrum', () => {
   });
 
   test('plain columns: a measured Cu foil (no Cu metal in the catalogue) is not a confident match', async () => {
-    const r = await identify({ file: fixture('cu.xmu').toString('utf8'), format: 'COLUMNS', absorbingElement: 'Cu' });
+    const r = await identify({ file: fixture('cu.xmu').toString('utf8'), format: 'COLUMNS', absorbingElement: 'Cu' }, { referenceMethods: ['FEFF'] });
     expect(r.errors).toBeUndefined();
     expect(r.data.identifySpectrum).toMatchObject({ absorbingElement: 'Cu', edge: 'K', confident: false });
+    // The measured library has Cu foils: against measured references the foil is named.
+    const measured = await identify({ file: fixture('cu.xmu').toString('utf8'), format: 'COLUMNS', absorbingElement: 'Cu' }, { referenceMethods: ['EXPERIMENT'], top: 1 });
+    expect(measured.data.identifySpectrum.matches[0].material.formula).toBe('Cu');
   });
 
-  test('pymatgen XAS JSON is read; a Co K-edge spectrum is refused since the catalogue holds only Cu K', async () => {
+  test('pymatgen XAS JSON is read; a Co K-edge spectrum has only measured references, and asking for FEFF ones is refused', async () => {
     const r = await identify({ file: fixture('LiCoO2_k_xanes.json').toString('utf8'), format: 'AUTO' });
-    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(r.errors?.[0]?.message).toMatch(/no XANES spectra for the Co K edge; it has: Cu K XANES/);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.identifySpectrum).toMatchObject({ absorbingElement: 'Co', edge: 'K' });
+    const feff = await identify({ file: fixture('LiCoO2_k_xanes.json').toString('utf8'), format: 'AUTO' }, { referenceMethods: ['FEFF'] });
+    expect(feff.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(feff.errors?.[0]?.message).toMatch(/no FEFF references for the Co K edge \(it has EXPERIMENT\): change referenceMethods/);
   });
 
   test('a gzipped Athena project sent as base64', async () => {
@@ -166,10 +173,13 @@ describe('bad input', () => {
   });
 
   test('an element the catalogue has no spectra for lists what it has', async () => {
-    const body = await identify({ file: fixture('anatase_exp.txt').toString('utf8'), absorbingElement: 'Ti', edge: 'K' });
+    // SYNTHETIC: a smooth step at the Ga K edge (10,367 eV), where neither catalogue nor library has references.
+    const energies = Array.from({ length: 300 }, (_, i) => 10267 + i);
+    const mu = energies.map((e) => 0.5 * (1 + Math.tanh((e - 10367) / 3)));
+    const body = await identify({ energies, mu, absorbingElement: 'Ga', edge: 'K' });
     const [code, text] = codeAndMessage(body);
     expect(code).toBe('BAD_USER_INPUT');
-    expect(text).toMatch(/no XANES spectra for the Ti K edge; it has: Cu K XANES \(2523 spectra\)/);
+    expect(text).toMatch(/no XANES spectra for the Ga K edge; it has: .*Cu K XANES \(\d+ spectra\).*Fe K XAFS/);
   });
 
   test('a batch over 1,000 spectra', async () => {

