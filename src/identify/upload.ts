@@ -1,11 +1,12 @@
 // POST /identify: a multipart file upload for users who just want `curl -F file=@sample.xdi`, answered with
 // the same JSON as the GraphQL query `identifySpectrum` (it runs that query). Options are query parameters:
-// top, method, restrictElements (comma-separated), groupByFormula, includePredicted; the file's own fields
+// top, method, restrictElements (comma-separated), groupByFormula, includePredicted, referenceMethods (comma-separated); the file's own fields
 // (format, group, absorbingElement, edge, computed) may be form fields or query parameters.
 import type http from 'node:http';
 import busboy from 'busboy';
 import { InputError } from '../errors.ts';
 import { MAX_FILE_BYTES } from '../spectra/parse/index.ts';
+import type { IdentifyOptions } from './identify.ts';
 
 export const IDENTIFY_QUERY = `query Identify($input: SpectrumInput!, $options: IdentifyOptions) {
   identifySpectrum(input: $input, options: $options) {
@@ -75,6 +76,7 @@ export async function identifyUploadVariables(req: http.IncomingMessage, url: UR
       restrictElements: param('restrictElements')?.split(',').map((s) => s.trim()).filter(Boolean),
       groupByFormula: bool(param('groupByFormula')),
       includePredicted: bool(param('includePredicted')),
+      referenceMethods: param('referenceMethods')?.split(',').map((s) => s.trim()).filter(Boolean) as NonNullable<IdentifyOptions['referenceMethods']>,
     },
   };
 }

@@ -107,10 +107,11 @@ describe('identifySpectrum', () => {
   });
 
   test('pymatgen XAS JSON is read; a Co K-edge spectrum has only measured references, and asking for FEFF ones is refused', async () => {
-    const r = await identify({ file: fixture('LiCoO2_k_xanes.json').toString('utf8'), format: 'AUTO' });
+    // A FEFF spectrum whose JSON does not name its code: sent with computed: true.
+    const r = await identify({ file: fixture('LiCoO2_k_xanes.json').toString('utf8'), format: 'AUTO', computed: true });
     expect(r.errors).toBeUndefined();
     expect(r.data.identifySpectrum).toMatchObject({ absorbingElement: 'Co', edge: 'K' });
-    const feff = await identify({ file: fixture('LiCoO2_k_xanes.json').toString('utf8'), format: 'AUTO' }, { referenceMethods: ['FEFF'] });
+    const feff = await identify({ file: fixture('LiCoO2_k_xanes.json').toString('utf8'), format: 'AUTO', computed: true }, { referenceMethods: ['FEFF'] });
     expect(feff.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(feff.errors?.[0]?.message).toMatch(/no FEFF references for the Co K edge \(it has EXPERIMENT\): change referenceMethods/);
   });
