@@ -2,14 +2,13 @@
 // names each kept record of the copied source files) and a lab's own standards (`npm run add-reference`). Both become
 // EXPERIMENT spectra with provenance (measured-rows.ts). The bundled library is written in one transaction, a lab's
 // file in one transaction each; rows already stored are left alone, so loading twice changes nothing.
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { InputError } from '../errors.ts';
 import { readSpectrumRecords, type SpectrumRecord as ParsedRecord } from '../spectra/parse/records.ts';
-import { checkUnique, type LocatedEntry, ManifestError, type ManifestEntry, parseManifest } from './measured-manifest.ts';
-import { findRecord, measuredRows, type MeasuredRows } from './measured-rows.ts';
+import { checkUnique, type LocatedEntry, ManifestError, type ManifestEntry, parseManifest, RECORD_ID } from './measured-manifest.ts';
+import { findRecord, measuredRows, type MeasuredRows, spectrumDataSha256 } from './measured-rows.ts';
 import { type CatalogBatch } from './records.ts';
 import { countMeasuredRecords, selectCatalogMaterials, selectMeasuredByData, type WriteCounts, writeCatalogBatch } from './sql.ts';
 
@@ -140,9 +139,8 @@ export function ownEntry(record: ParsedRecord, file: string, options: OwnReferen
   if (states.some((s) => !Number.isFinite(s) || s < -4 || s > 8)) throw new InputError(`oxidation states must be numbers from -4 to 8 (got ${states.join(', ')})`, 'oxidationStates');
   const mode = options.mode === undefined ? null : MODE_WORDS[options.mode.trim().toLowerCase()];
   if (mode === undefined) throw new InputError(`mode must be one of transmission, fluorescence, HERFD, electron yield (got "${options.mode}")`, 'mode');
-  const hash = crypto.createHash('sha256').update(JSON.stringify([record.energies, record.mu])).digest('hex');
-  const id = options.id ?? `user-${hash.slice(0, 16)}`;
-  if (!/^[a-z0-9][a-z0-9-]{2,59}$/.test(id)) throw new InputError(`id "${id}" must be 3–60 characters of a-z, 0-9 and "-"`, 'id');
+  const id = options.id ?? `user-${spectrumDataSha256(record.energies, record.mu).slice(0, 16)}`;
+  if (!RECORD_ID.test(id)) throw new InputError(`id "${id}" must be 3–60 characters of a-z, 0-9 and "-"`, 'id');
   return {
     id,
     file: path.basename(file),

@@ -18,7 +18,7 @@ import {
   type PreparedQuery,
   type PreparedReferences,
 } from '../spectra/ensemble/index.ts';
-import type { Method } from '../catalog/records.ts';
+import { METHODS, type Method } from '../catalog/records.ts';
 import { isElementSymbol } from '../structure/elements.ts';
 import { checkBatch } from './batch.ts';
 import { type InputSpectrum, type SpectrumInput, readInputSpectrum } from './input.ts';
@@ -107,8 +107,6 @@ function checkedTop(top: number | null | undefined): number {
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) throw new InputError(`top must be between 1 and ${MAX_TOP} (got ${top})`, 'options.top');
   return top;
 }
-
-const METHODS: readonly Method[] = ['FEFF', 'VASP', 'EXPERIMENT', 'ML_PREDICTED'];
 
 /** The reference kinds asked for (checked), or null for the default (every kind in the set). */
 function checkedMethods(methods: Method[] | null | undefined): Method[] | null {

@@ -1,7 +1,6 @@
 // Access over HTTP: API keys in the Authorization header, reads open by default, mutations that start work need
 // a contributor key and are rate-limited per key; `npm run apikey` makes keys that work. A second service (own
 // scratch database, REQUIRE_KEY_FOR_READS=true, MUTATION_RATE_LIMIT=3) checks the configured behaviour.
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { generateKey } from '../../src/auth/keys.ts';
 import { createTestApiKey, graphqlAs, revokeTestApiKey } from '../support/api-key.ts';
 import { graphql, testEnvironment } from '../support/env.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-db.ts';
+import { npmRun } from '../support/process.ts';
 import { REPO_ROOT, type RunningService, startService } from '../support/service.ts';
 
 const env = testEnvironment();
@@ -97,16 +97,7 @@ describe('on the default configuration', () => {
 });
 
 describe('npm run apikey', () => {
-  /** Runs `npm run apikey -- …` (asynchronously: a blocked event loop would miss the server closing idle keep-alive sockets). */
-  function apikey(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: env.databaseUrl, LOG_LEVEL: 'warn' };
-    delete childEnv.NODE_OPTIONS;
-    return new Promise((resolve) => {
-      execFile('npm', ['run', 'apikey', '--', ...args], { cwd: REPO_ROOT, env: childEnv, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
-        resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
-      });
-    });
-  }
+  const apikey = (...args: string[]) => npmRun('apikey', args, env.databaseUrl, 60_000);
 
   test('create prints a key once that then authenticates; list never shows a secret; revoke stops the key', async () => {
     const name = uniqueName('cli');

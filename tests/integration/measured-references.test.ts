@@ -1,12 +1,12 @@
 // The measured reference library over GraphQL (issue 10): seeded at start beside the FEFF catalogue, filterable,
 // with provenance on every measured spectrum and on each match; identification for an element that has only
 // measured references; a lab's own standard added by `npm run add-reference` (checked, one transaction, idempotent).
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { graphql, testEnvironment } from '../support/env.ts';
+import { npmRun } from '../support/process.ts';
 import { REPO_ROOT } from '../support/service.ts';
 
 const env = testEnvironment();
@@ -100,15 +100,7 @@ describe('the measured reference library', () => {
 });
 
 describe('npm run add-reference', () => {
-  function addReference(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: env.databaseUrl, LOG_LEVEL: 'warn' };
-    delete childEnv.NODE_OPTIONS;
-    return new Promise((resolve) => {
-      execFile('npm', ['run', 'add-reference', '--', ...args], { cwd: REPO_ROOT, env: childEnv, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => {
-        resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
-      });
-    });
-  }
+  const addReference = (...args: string[]) => npmRun('add-reference', args, env.databaseUrl);
   const count = async () => {
     const pool = new pg.Pool({ connectionString: env.databaseUrl, max: 1 });
     try {

@@ -1,6 +1,6 @@
 // A child process for tests: `node --import tsx <script>` from the repository root, its stdout and stderr
 // collected, awaited until it logs a line that says it is ready, stopped with SIGTERM (SIGKILL after a grace time).
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,4 +53,18 @@ export async function spawnUntilReady(script: string, env: NodeJS.ProcessEnv, re
       return code;
     },
   };
+}
+
+/**
+ * `npm run <script> -- …args` against the database at `databaseUrl`, asynchronously (a blocked event loop would miss
+ * the server closing idle keep-alive sockets); resolves with the exit status and what it printed.
+ */
+export function npmRun(script: string, args: string[], databaseUrl: string, timeoutMs = 120_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
+  delete childEnv.NODE_OPTIONS;
+  return new Promise((resolve) => {
+    execFile('npm', ['run', script, '--', ...args], { cwd: REPO_ROOT, env: childEnv, encoding: 'utf8', timeout: timeoutMs }, (err, stdout, stderr) => {
+      resolve({ status: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
 }

@@ -31,6 +31,16 @@ export const MEASURED_DISTANCE_SCALE = 0.25;
 
 /** A measured reference's correlation with a measured query on the common scale (see {@link MEASURED_DISTANCE_SCALE}). */
 export const onCommonScale = (r: number): number => 1 - (1 - r) / MEASURED_DISTANCE_SCALE;
+/** The inverse of {@link onCommonScale}: the correlation as computed. */
+const fromCommonScale = (r: number): number => 1 - (1 - r) * MEASURED_DISTANCE_SCALE;
+
+/** Puts the rows (one per reference in `indices`, `nColumn` values each) of the references `sameKind` picks on the common scale, in place. */
+function rowsOnCommonScale(values: Float32Array | Float64Array, indices: ArrayLike<number>, nColumn: number, sameKind: (i: number) => boolean): void {
+  for (let n = 0; n < indices.length; n++) {
+    if (!sameKind(indices[n]!)) continue;
+    for (let c = n * nColumn; c < (n + 1) * nColumn; c++) values[c] = onCommonScale(values[c]!);
+  }
+}
 
 export interface RankOptions {
   /** Matches to return (default 10). */
@@ -153,10 +163,7 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   // Measured against measured: no stretch (it bridges FEFF's peak positions), and the common scale.
   const unstretchedIndex = query.stretches.indexOf(1);
   const sameKind = (i: number) => !query.computed && refs.measured[i] === 1;
-  for (let n = 0; n < nPre; n++) {
-    if (!sameKind(finalists[n]!)) continue;
-    for (let c = n * nColumn; c < (n + 1) * nColumn; c++) mainCorr[c] = onCommonScale(mainCorr[c]!);
-  }
+  rowsOnCommonScale(mainCorr, finalists, nColumn, sameKind);
   const preScore = new Float64Array(nPre);
   const preColumn = new Int32Array(nPre);
   for (let n = 0; n < nPre; n++) {
@@ -187,12 +194,7 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   const others = await Promise.all(
     refs.windows.slice(1).map((win, w) => correlateRows(win.rows, chosen, slices[w + 1]!)),
   );
-  for (const values of others) {
-    for (let n = 0; n < m; n++) {
-      if (!sameKind(chosen[n]!)) continue;
-      for (let c = n * nColumn; c < (n + 1) * nColumn; c++) values[c] = onCommonScale(values[c]!);
-    }
-  }
+  for (const values of others) rowsOnCommonScale(values, chosen, nColumn, sameKind);
   const corr = WINDOWS.map(() => new Float64Array(m));
   const shift = new Float64Array(m);
   const stretch = new Float64Array(m);
@@ -235,7 +237,7 @@ export async function rankEnsemble(query: PreparedQuery, refs: PreparedReference
   const matches = ranked.slice(0, top).map((n) => ({
     index: chosen[n]!,
     score: Math.max(0, Math.min(1, main[n]!)),
-    correlation: Math.max(0, Math.min(1, sameKind(chosen[n]!) ? 1 - (1 - main[n]!) * MEASURED_DISTANCE_SCALE : main[n]!)),
+    correlation: Math.max(0, Math.min(1, sameKind(chosen[n]!) ? fromCommonScale(main[n]!) : main[n]!)),
     votes: votes[n]!,
     energyShift: query.halfStep - refs.halfStep[chosen[n]!]! + shift[n]!,
     energyScale: stretch[n]!,

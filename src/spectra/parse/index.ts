@@ -18,7 +18,8 @@ export { MAX_FILE_BYTES, MAX_INFLATED_BYTES } from './decode.ts';
 
 const FORMATS: readonly string[] = ['AUTO', 'XDI', 'COLUMNS', 'ATHENA_PRJ', 'PYMATGEN_JSON'];
 
-function parseAs(format: SpectrumFormat, text: string, group: string | undefined, column: string | undefined): RawSpectrum {
+/** One format's parser on decoded text (`group`: Athena group; `column`: the μ column of XDI or columns). */
+export function parseAs(format: SpectrumFormat, text: string, group: string | undefined, column: string | undefined): RawSpectrum {
   switch (format) {
     case 'XDI':
       return parseXdi(text, column);

@@ -8,10 +8,8 @@ import { athenaGroupSpectrum, isMuGroup, readAthenaGroups } from './athena.ts';
 import { cleanSpectrum } from './clean.ts';
 import { decodeFile } from './decode.ts';
 import { guessEdge, normalizeEdge, normalizeElement } from './edges.ts';
-import { parseColumns } from './columns.ts';
-import { parsePymatgenXas } from './pymatgen.ts';
+import { parseAs } from './index.ts';
 import { sniffFormat } from './sniff.ts';
-import { parseXdi } from './xdi.ts';
 import type { SpectrumFormat, SpectrumMetadata } from './types.ts';
 
 /** One spectrum of a file, as a reference library would take it. */
@@ -96,16 +94,7 @@ export function readSpectrumRecords(input: { text?: string; bytes?: Uint8Array }
       }
     });
   }
-  const read = (column?: string) => {
-    switch (format) {
-      case 'XDI':
-        return parseXdi(text, column);
-      case 'COLUMNS':
-        return parseColumns(text, column);
-      default:
-        return parsePymatgenXas(text);
-    }
-  };
+  const read = (column?: string) => parseAs(format, text, undefined, column);
   const columns = multiColumnNames(text);
   if (columns.length > 0) return columns.map((c) => measure(c, null, format, true, read(c)));
   return [measure(null, null, format, true, read())];
