@@ -1,14 +1,12 @@
 /** @jest-environment <rootDir>/tests/support/onnx-environment.mjs */
 // The learned oxidation-state prior: the features it reads, the committed model against PyTorch's own outputs,
 // refusal of a changed or mismatched model, and its blend with the vote.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { blendWithPrior, consensus, prepareQuery } from '../../src/spectra/ensemble/index.ts';
 import { oxidationPrior, PRIOR_DIR, PRIOR_FEATURES, PRIOR_FROM, priorFeatures, sidecarProblem, type PriorSidecar } from '../../src/spectra/ensemble/oxidation-prior.ts';
 import { interp } from '../../src/spectra/math.ts';
-import { REPO_ROOT } from '../support/service.ts';
 
 const sidecar = JSON.parse(fs.readFileSync(path.join(PRIOR_DIR, 'cu-k.json'), 'utf8')) as PriorSidecar & {
   probe: { features: number[][]; probabilities: number[][] };
@@ -69,12 +67,3 @@ test('blendWithPrior: (vote share + weight · probability) / (1 + weight); the p
   expect(blendWithPrior(vote, prior, 0)!.value).toBe(2);
   expect(blendWithPrior(null, prior, 1)!.confidence).toBeCloseTo(0.9, 10);
 });
-
-test('training/oxidation_prior.py trains, exports and the service reads what it wrote (small run)', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'prior-train-'));
-  execFileSync('/usr/bin/python3', [path.join(REPO_ROOT, 'training/oxidation_prior.py'), '--materials', '40', '--copies', '2', '--epochs', '2', '--out', out], { stdio: 'pipe' });
-  const written = JSON.parse(fs.readFileSync(path.join(out, 'cu-k.json'), 'utf8')) as PriorSidecar;
-  expect(sidecarProblem(written)).toBeNull();
-  expect(fs.existsSync(path.join(out, 'cu-k.onnx'))).toBe(true);
-  fs.rmSync(out, { recursive: true });
-}, 120_000);

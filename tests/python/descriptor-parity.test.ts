@@ -6,11 +6,10 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { descriptorDimension, structureDescriptors, type WacsfParameters } from '../../src/structure/descriptor.ts';
 import type { Structure, Vector3 } from '../../src/structure/structure.ts';
+import { PYTHON, requirePython } from '../support/python.ts';
 
-const PYTHON = '/usr/bin/python3';
-const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
-// CI installs python3-numpy (.ci/run); elsewhere the check is reported as skipped, never as passed.
-const check = hasNumpy || process.env.CI === 'true' ? test : test.skip;
+
+beforeAll(() => requirePython({ numpy: 'python3-numpy' }));
 
 /** The descriptor parameters of a model sidecar (its `dimension` dropped). */
 function sidecarParameters(file: string): WacsfParameters {
@@ -43,7 +42,7 @@ function seedSample(count: number): { id: string; structure: Structure; indices:
 }
 
 describe.each(PARAMETER_SETS)('descriptor of %s', (_name, PARAMS) => {
-  check('TypeScript and Python descriptors agree to 1e-6 relative on 60 real structures (needs python3-numpy)', () => {
+  test('TypeScript and Python descriptors agree to 1e-6 relative on 60 real structures (needs python3-numpy)', () => {
     const sample = seedSample(60);
     const request = { params: PARAMS, structures: sample.map((s) => ({ ...s.structure, indices: s.indices })) };
     const run = spawnSync(PYTHON, ['training/descriptor_cli.py'], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 1 << 28 });

@@ -2,13 +2,10 @@
 // python3-pymatgen, run with /usr/bin/python3): XAS.from_dict and Structure.from_dict rebuild them.
 import { spawnSync } from 'node:child_process';
 import { graphql } from '../support/env.ts';
+import { PYTHON, requirePython } from '../support/python.ts';
 
-const PYTHON = '/usr/bin/python3';
-const hasPymatgen = spawnSync(PYTHON, ['-c', 'import pymatgen.analysis.xas.spectrum'], { encoding: 'utf8' }).status === 0;
-// CI installs python3-pymatgen (.ci/run); elsewhere the check is reported as skipped, never as passed.
-const check = hasPymatgen || process.env.CI === 'true' ? test : test.skip;
-
-check('pymatgen rebuilds an XAS spectrum and its structure from our dicts (needs python3-pymatgen)', async () => {
+test('pymatgen rebuilds an XAS spectrum and its structure from our dicts (needs python3-pymatgen)', async () => {
+  requirePython({ 'pymatgen.analysis.xas.spectrum': 'python3-pymatgen' });
   const { body } = await graphql(`{
     average: spectrum(id: "mp-1005792-XANES-Cu-K") { pymatgen energies mu }
     site: spectrum(id: "mp-1005792-XANES-Cu-K-site8") { pymatgen }

@@ -13,14 +13,11 @@ import { readModelDir } from '../../src/inference/sidecar.ts';
 import { resolveStructureInput } from '../../src/structure/input.ts';
 import { modelParity, RELATIVE } from '../support/model-parity.ts';
 import { seedRecords } from '../support/seed.ts';
+import { PYTHON, requirePython } from '../support/python.ts';
 import { REPO_ROOT } from '../support/service.ts';
 
-const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { encoding: 'utf8' }).status === 0;
-// CI installs python3-torch and python3-onnx (.ci/run); elsewhere the check is reported as skipped, never as passed.
-const check = hasTorch || process.env.CI === 'true' ? test : test.skip;
-
-check('a smoke model trained by training/train.py is served with PyTorch parity (needs python3-torch, python3-onnx)', async () => {
+test('a smoke model trained by training/train.py is served with PyTorch parity (needs python3-torch, python3-onnx)', async () => {
+  requirePython({ torch: 'python3-torch', onnx: 'python3-onnx', numpy: 'python3-numpy' });
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'xasgraph-smoke-model-'));
   try {
     const args = ['training/train.py', '--materials', '150', '--members', '2', '--max-epochs', '5', '--skip-baselines', '--out', out];
