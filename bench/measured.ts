@@ -5,51 +5,16 @@
 // against FEFF only, measured only and both, blind and with restrictElements. (3) The two kinds' score scales: distances
 // 1 − r of right matches, measured-vs-measured and FEFF-vs-measured, whose ratio is MEASURED_DISTANCE_SCALE.
 //   npm run bench:accuracy -- --only measured
-import fs from 'node:fs';
-import path from 'node:path';
-import zlib from 'node:zlib';
-import { libraryRows, readManifest } from '../src/catalog/measured-library.ts';
-import { omnixasToCatalog, parseOmnixasRecord } from '../src/catalog/omnixas.ts';
 import { identifyInSet, type Identification, type IdentifyOptions } from '../src/identify/identify.ts';
 import type { InputSpectrum } from '../src/identify/input.ts';
-import { type CatalogReference, measuredChemistry, type ReferenceSet, shares } from '../src/search/reference-index.ts';
+import { type CatalogReference, type ReferenceSet } from '../src/search/reference-index.ts';
 import { MEASURED_DISTANCE_SCALE } from '../src/spectra/ensemble/index.ts';
 import { compositionKey, parseFormula } from '../src/structure/composition.ts';
+import { benchLibrary, index } from './library.ts';
 import { fmt, printTable, quantile } from './support.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const SEED = path.join(ROOT, 'seed');
 
 const keyOf = (formula: string) => compositionKey(parseFormula(formula));
 const pct = (a: number, b: number) => (b === 0 ? '–' : `${fmt((100 * a) / b, 1)} %`);
-
-/** The FEFF Cu K catalogue's site averages as references (what the service's index loads). */
-function feffReferences(): CatalogReference[] {
-  const text = zlib.gunzipSync(fs.readFileSync(path.join(SEED, 'omnixas-cu-feff', 'materials.jsonl.gz'))).toString('utf8');
-  const out: CatalogReference[] = [];
-  for (const line of text.trim().split('\n')) {
-    const batch = omnixasToCatalog(parseOmnixasRecord(JSON.parse(line)));
-    const avg = batch.spectra.find((s) => s.siteIndex === null);
-    if (!avg) continue;
-    const material = batch.materials[0]!;
-    const sites = batch.sites.filter((s) => s.element === 'Cu');
-    out.push({
-      spectrumId: avg.id, materialId: material.id, formula: material.formula, elements: material.elements, method: 'FEFF',
-      energies: avg.energies, mu: avg.mu, sampleGroup: null,
-      oxidationStates: shares(sites.map((s) => ({ value: s.oxidationState, weight: s.weight ?? s.multiplicity }))),
-      coordinationNumbers: shares(sites.map((s) => ({ value: s.coordinationNumber, weight: s.weight ?? s.multiplicity }))),
-    });
-  }
-  return out;
-}
-
-/** A minimal index: the service's `prepared` cache, without a database. */
-const index = {
-  prepared<T>(set: ReferenceSet, name: string, build: (refs: CatalogReference[]) => T): T {
-    if (!set.prepared.has(name)) set.prepared.set(name, build(set.references));
-    return set.prepared.get(name) as T;
-  },
-};
 
 const roundedMean = (values: { value: number; share: number }[]) =>
   values.length === 0 ? null : Math.round(values.reduce((s, v) => s + v.value * v.share, 0));
@@ -62,25 +27,8 @@ function firstRank(result: Identification, set: ReferenceSet, key: string): numb
 
 export async function measuredSection(): Promise<void> {
   console.log('\n==== Measured references (real data only) ====');
-  const entries = await readManifest(SEED);
-  const rows = await libraryRows({ query: async () => ({ rows: [] }) } as never, SEED, entries);
-  const fileOf = new Map(rows.map((r) => [r.spectrum.id, `${r.reference.source}:${r.reference.sourceFile}`]));
-  const measured: CatalogReference[] = rows.map((r) => ({
-    spectrumId: r.spectrum.id, materialId: r.material.id, formula: r.material.formula, elements: r.material.elements, method: 'EXPERIMENT',
-    energies: r.spectrum.energies, mu: r.spectrum.mu, sampleGroup: r.reference.sampleGroup,
-    ...measuredChemistry({ oxidation_states: r.reference.oxidationStates, coordination_number: r.reference.coordinationNumber }),
-  }));
+  const { entries, rows, measured, sets, fileOf, setOf } = await benchLibrary();
   console.log(`library: ${rows.length} measured spectra of ${new Set(rows.map((r) => r.material.id)).size} compounds, ${entries.length} manifest entries`);
-  const feff = feffReferences();
-  const sets = new Map<string, ReferenceSet>();
-  const setOf = (ref: { absorbingElement: string; edge: string }) => `${ref.absorbingElement} ${ref.edge}`;
-  for (const r of rows) {
-    const k = setOf(r.spectrum);
-    if (!sets.has(k)) {
-      sets.set(k, { absorbingElement: r.spectrum.absorbingElement, edge: r.spectrum.edge, spectrumType: 'XANES', includePredicted: false, version: 'bench', references: k === 'Cu K' ? [...feff] : [], prepared: new Map() });
-    }
-  }
-  rows.forEach((r, i) => sets.get(setOf(r.spectrum))!.references.push(measured[i]!));
 
   // ---- (1) leave one source out ----
   const options: IdentifyOptions = { top: 10, groupByFormula: true, referenceMethods: ['EXPERIMENT'] };

@@ -215,7 +215,7 @@ export async function identifyInSet(
     );
   }
   const warnings = [...spectrum.warnings];
-  const query = prepareQuery(spectrum.energies, spectrum.mu, { computed: spectrum.computed });
+  const query = prepareQuery(spectrum.energies, spectrum.mu, { computed: spectrum.computed, normalized: spectrum.normalized });
   warnings.push(...query.warnings);
   const wanted = options.groupByFormula ? Math.min(candidates.length, MAX_TOP * 20) : top;
 

@@ -3,6 +3,7 @@
 import { InputError } from '../errors.ts';
 import { cleanSpectrum, parseSpectrumFile, type SpectrumFormatOption } from '../spectra/parse/index.ts';
 import { resolveElementEdge } from '../spectra/parse/resolve.ts';
+import { EDGES } from '../catalog/records.ts';
 
 export interface SpectrumInput {
   energies?: number[] | null;
@@ -21,6 +22,8 @@ export interface InputSpectrum {
   absorbingElement: string;
   edge: string;
   computed: boolean;
+  /** Already normalised to its edge step and flattened (a decomposeSeries component): not normalised again. */
+  normalized?: boolean;
   warnings: string[];
 }
 
@@ -43,9 +46,23 @@ export function readInputSpectrum(input: SpectrumInput): InputSpectrum {
   }
   if (!parsed.absorbingElement) throw new InputError('the absorbing element is unknown: give absorbingElement (e.g. "Cu")', 'absorbingElement');
   if (!parsed.edge) throw new InputError('the edge is unknown: give edge (e.g. K)', 'edge');
+  checkModelledEdge(parsed.absorbingElement, parsed.edge, input.edge == null);
   const warnings = [...parsed.warnings];
   if (computedBy !== null && input.computed == null) {
     warnings.push(`the file says it was computed (${computedBy}): compared as a computed spectrum, like the catalogue's (send computed: false to treat it as measured)`);
   }
   return { ...parsed, warnings, absorbingElement: parsed.absorbingElement, edge: parsed.edge, computed: input.computed ?? computedBy !== null };
+}
+
+/**
+ * The catalogue models the edges of EDGES only (its Edge enum): any other (an M5 inferred from the energies, an N
+ * edge a file declares) is a request to fix, not a database error.
+ */
+function checkModelledEdge(element: string, edge: string, inferred: boolean): void {
+  if ((EDGES as readonly string[]).includes(edge)) return;
+  throw new InputError(
+    `the ${element} ${edge} edge${inferred ? ' (taken from the file or inferred from the edge energy)' : ''} is not one the catalogue holds references for ` +
+      `(${EDGES.join(', ')}): give absorbingElement and edge if the inference is wrong, or send a spectrum of one of those edges`,
+    'edge',
+  );
 }

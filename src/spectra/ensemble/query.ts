@@ -2,8 +2,8 @@
 // computed ones), align at the half-step, resample on the common grid widened by the shift range so each
 // searched shift is a slice.
 import { InputError } from '../../errors.ts';
-import { preEdge, prepareSpectrum } from '../normalize.ts';
-import { GRID_MIN, GRID_POINTS, GRID_STEP, resampleUniform } from './grid.ts';
+import { findE0, preEdge, prepareSpectrum } from '../normalize.ts';
+import { GRID_MIN, GRID_POINTS, GRID_STEP, halfStepEnergy, resampleUniform } from './grid.ts';
 import { broadenComputed, DEFAULT_BROADENING, normalizeMeasured } from './references.ts';
 import { SHIFT_STEPS, STRETCHES } from './windows.ts';
 
@@ -41,14 +41,23 @@ export interface PreparedQuery {
 export function prepareQuery(
   energies: readonly number[],
   mu: readonly number[],
-  options: { computed?: boolean; broadening?: number } = {},
+  options: { computed?: boolean; broadening?: number; normalized?: boolean } = {},
 ): PreparedQuery {
   const computed = options.computed ?? false;
   let e: number[];
   let norm: number[];
   let pre: { e0: number; edgeStep: number; warnings: string[] };
   let curve: { energies: ArrayLike<number>; mu: ArrayLike<number>; halfStep: number };
-  if (computed) {
+  if (options.normalized && !computed) {
+    // Already normalised and flattened (a series component from decomposeSeries): compared as it is.
+    const s = prepareSpectrum(energies, mu);
+    e = s.energies;
+    norm = s.mu;
+    const halfStep = halfStepEnergy(e, norm);
+    if (!Number.isFinite(halfStep)) throw new InputError('the normalised spectrum never reaches half its edge step: check mu', 'mu');
+    pre = { e0: findE0(e, norm), edgeStep: 1, warnings: s.warnings };
+    curve = { energies: e, mu: norm, halfStep };
+  } else if (computed) {
     const s = prepareSpectrum(energies, mu);
     e = s.energies;
     const p = preEdge(e, s.mu, { computed });
