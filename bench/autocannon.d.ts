@@ -1,4 +1,4 @@
-// The part of autocannon 8's API that bench/api.ts uses (the package ships no types; no @types package
+// The part of autocannon 8's API that bench/api.ts and bench/load.ts use (the package ships no types; no @types package
 // covers v8).
 declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
@@ -16,6 +16,8 @@ declare module 'autocannon' {
       /** Seconds before a request counts as timed out. */
       timeout?: number;
       title?: string;
+      /** Requests each connection sends in turn (instead of one method/body for all). */
+      requests?: { method?: 'GET' | 'POST'; path?: string; headers?: Record<string, string>; body?: string }[];
     }
     /** Statistics of one measure (percentiles as `p50`, `p97_5`, …). */
     interface Histogram {

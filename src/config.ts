@@ -17,6 +17,8 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   XASGRAPH_DATA_DIR: z.string().default(path.join(PROJECT_ROOT, '.data')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** /healthz fails once the embedded PostgreSQL this process runs has been down (and not restarted) this long. */
+  EMBEDDED_PG_MAX_DOWN_SECONDS: z.coerce.number().int().min(1).default(60),
   SEED_ON_START: z.enum(['auto', 'never']).default('auto'),
   SEED_DIR: z.string().default(path.join(PROJECT_ROOT, 'seed')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -24,6 +26,18 @@ const schema = z.object({
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(100_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   INTROSPECTION: booleanish.default('true'),
+  /** Origins (`https://portal.example.org`, comma-separated) whose pages may open WebSockets and POST /identify, besides the service's own. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((o) => o.trim()).filter((o) => o.length > 0)),
+  /** Origins (`https://portal.example.org`, comma-separated) whose pages may call /graphql and /identify across origins (CORS); default none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter((o) => o.length > 0)),
+  /** What a browser opening /graphql gets: `graphiql` (default: GraphiQL served from this service, works offline) or `apollo` (Apollo's landing page, from its CDN). */
+  GRAPHQL_EXPLORER: z.enum(['graphiql', 'apollo']).default('graphiql'),
   MODELS_DIR: z.string().default(path.join(PROJECT_ROOT, 'models')),
   ONNX_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   ONNX_THREADS: z.coerce.number().int().min(1).max(256).default(1),

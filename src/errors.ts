@@ -17,3 +17,8 @@ export class InputError extends Error {
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
+
+/** The request was cancelled (its client went away): nobody waits for the answer. */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}

@@ -2,6 +2,7 @@
 // registers tsx's loader, then imports the module. Used for everything that must stay off the API's event loop
 // (identification, inference).
 import { Worker } from 'node:worker_threads';
+import { CancelledError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /** Start a worker thread running the TypeScript module at `moduleUrl` (a file: URL) with `workerData`. */
@@ -10,6 +11,17 @@ export function startTypeScriptWorker(moduleUrl: string, workerData: unknown): W
   const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl)}); });`;
   return new Worker(boot, { eval: true, workerData });
 }
+
+/**
+ * What a thread receives with a request sent with a signal: a flag the pool sets to 1 when the signal aborts. The
+ * thread reads it (`isCancelled`) before it starts and between the parts of long work, and stops there.
+ */
+export interface Cancellable {
+  cancel?: Int32Array;
+}
+
+/** Whether the request a thread holds was cancelled. */
+export const isCancelled = (request: Cancellable): boolean => request.cancel !== undefined && Atomics.load(request.cancel, 0) === 1;
 
 /** What a pool thread answers: `id` of the request, then whatever the pool's `settle` reads. */
 export interface ThreadReply {
@@ -30,7 +42,7 @@ interface Slot {
  */
 export class ThreadPool<Request extends object, Reply extends ThreadReply, Result> {
   private readonly slots: Slot[] = [];
-  private readonly pending = new Map<number, { slot: Slot; resolve: (value: Result) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { slot: Slot; resolve: (value: Result) => void; reject: (err: Error) => void; settled: boolean }>();
   private nextId = 1;
   private closed = false;
 
@@ -49,15 +61,31 @@ export class ThreadPool<Request extends object, Reply extends ThreadReply, Resul
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
   }
 
-  /** Send `request` (its `id` is added) to the least busy thread; resolves with what `settle` makes of the reply. */
-  send(request: Request): Promise<Result> {
+  /**
+   * Send `request` (its `id` is added) to the least busy thread; resolves with what `settle` makes of the reply.
+   * When `signal` aborts, the promise rejects at once with CancelledError and the thread is told (Cancellable).
+   */
+  send(request: Request, signal?: AbortSignal): Promise<Result> {
     if (this.closed) return Promise.reject(new Error(`the ${this.options.pool} pool is closed`));
+    if (signal?.aborted) return Promise.reject(new CancelledError(`the ${this.options.pool} request was cancelled before it started`));
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     const id = this.nextId++;
+    const cancel = signal ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { slot, resolve, reject });
+      const entry = { slot, resolve, reject, settled: false };
+      this.pending.set(id, entry);
       slot.busy++;
-      slot.worker.postMessage({ ...request, id });
+      slot.worker.postMessage({ ...request, id, ...(cancel ? { cancel } : {}) });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          Atomics.store(cancel!, 0, 1);
+          if (entry.settled) return;
+          entry.settled = true;
+          reject(new CancelledError(`the ${this.options.pool} request was cancelled`));
+        },
+        { once: true },
+      );
     });
   }
 
@@ -74,6 +102,8 @@ export class ThreadPool<Request extends object, Reply extends ThreadReply, Resul
       if (!entry) return;
       this.pending.delete(reply.id);
       slot.busy--;
+      if (entry.settled) return; // cancelled: nobody waits
+      entry.settled = true;
       const outcome = settle(reply);
       if ('value' in outcome) entry.resolve(outcome.value);
       else entry.reject(outcome.error);
@@ -83,6 +113,8 @@ export class ThreadPool<Request extends object, Reply extends ThreadReply, Resul
       for (const [id, entry] of this.pending) {
         if (entry.slot !== slot) continue;
         this.pending.delete(id);
+        if (entry.settled) continue;
+        entry.settled = true;
         entry.reject(new Error(`the ${thread} stopped (exit code ${code})`));
       }
       if (this.closed) return;

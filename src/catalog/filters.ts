@@ -3,6 +3,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { InputError } from '../errors.ts';
 import { compositionKey, parseChemsys, parseFormula } from '../structure/composition.ts';
 import { isElementSymbol } from '../structure/elements.ts';
+import { type MaterialOrigin, originCondition } from './origin.ts';
 import type { Edge, Method, SpectrumType } from './records.ts';
 
 /** Conditions on the material. */
@@ -22,7 +23,7 @@ export interface SpectrumConditions {
   siteResolved?: boolean | null;
 }
 
-export type MaterialFilter = MaterialConditions & SpectrumConditions;
+export type MaterialFilter = MaterialConditions & SpectrumConditions & { origins?: MaterialOrigin[] | null };
 export type SpectrumFilter = MaterialConditions & SpectrumConditions & { materialId?: string | null };
 
 function elementSymbol(value: string, field: string): string {
@@ -69,13 +70,16 @@ function spectrumConditions(filter: SpectrumConditions, prefix: string): Prisma.
   return where;
 }
 
-/** Materials matching every condition; spectrum conditions hold for one and the same spectrum. */
+/**
+ * Materials matching every condition; spectrum conditions hold for one and the same spectrum. Users' predicted
+ * structures only when the filter asks for them (src/catalog/origin.ts).
+ */
 export function materialWhere(filter: MaterialFilter | null | undefined): Prisma.MaterialWhereInput {
-  if (!filter) return {};
-  const where = materialConditions(filter, 'filter');
-  const spectrum = spectrumConditions(filter, 'filter');
+  const where = filter ? materialConditions(filter, 'filter') : {};
+  const spectrum = filter ? spectrumConditions(filter, 'filter') : {};
   if (Object.keys(spectrum).length > 0) where.spectra = { some: spectrum };
-  return where;
+  const origin = originCondition(filter?.origins, filter?.method);
+  return origin ? { AND: [where, origin] } : where;
 }
 
 /** Spectra matching every condition. */

@@ -2,6 +2,7 @@
 // spectra costs a constant number of SQL queries. Create one set per request (the cache is per request).
 import DataLoader from 'dataloader';
 import type { AbsorbingSite, Material, MeasuredReference, PrismaClient, Spectrum } from '../generated/prisma/client.ts';
+import { catalogMaterialsOfJobs } from '../jobs/tracking.ts';
 
 export interface CatalogLoaders {
   materialById: DataLoader<string, Material | null>;
@@ -12,6 +13,8 @@ export interface CatalogLoaders {
   sitesByMaterial: DataLoader<string, AbsorbingSite[]>;
   /** A measured spectrum's provenance and chemistry (null for computed spectra). */
   measuredBySpectrum: DataLoader<string, MeasuredReference | null>;
+  /** The id of the catalogue material holding a prediction job's submitted structure (null when none does), by job id. */
+  catalogMaterialOfJob: DataLoader<string, string | null>;
 }
 
 function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
@@ -50,5 +53,6 @@ export function createCatalogLoaders(prisma: PrismaClient): CatalogLoaders {
   const measuredBySpectrum = new DataLoader<string, MeasuredReference | null>(async (ids) =>
     byKey(ids, await prisma.measuredReference.findMany({ where: { spectrumId: { in: [...ids] } } }), (r) => r.spectrumId),
   );
-  return { materialById, spectrumById, spectraByMaterial, sitesByMaterial, measuredBySpectrum };
+  const catalogMaterialOfJob = new DataLoader<string, string | null>((jobIds) => catalogMaterialsOfJobs(prisma, jobIds));
+  return { materialById, spectrumById, spectraByMaterial, sitesByMaterial, measuredBySpectrum, catalogMaterialOfJob };
 }

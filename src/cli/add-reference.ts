@@ -32,7 +32,8 @@ options:
   --credit <text>         who to credit (default "lab standard")
   -h, --help              show this text
 
-The database is the one the service uses: DATABASE_URL, else the embedded PostgreSQL in XASGRAPH_DATA_DIR.
+The database is the one the service uses: DATABASE_URL, else the embedded PostgreSQL in XASGRAPH_DATA_DIR
+(the one a running \`npm start\` serves, or started for the command).
 exit code: 0 added (or already there), 1 refused (nothing written), 2 usage error`;
 
 const commandLine: CommandLine = new CommandLine('add-reference', USAGE);
@@ -76,7 +77,7 @@ try {
   console.error(`add-reference: cannot read ${file}: ${(err as Error).message}`);
   process.exit(1);
 }
-const db = await openDatabase(loadConfig(), logger).catch((err: Error) => {
+const db = await openDatabase(loadConfig(), logger, { shareRunningEmbedded: true }).catch((err: Error) => {
   console.error(`add-reference: cannot open the database: ${err.message}`);
   process.exit(1);
 });

@@ -25,7 +25,8 @@ options:
                       structure gets the id user-<hash of the structure>
   -h, --help          show this text
 
-The database is the one the service uses: DATABASE_URL, else the embedded PostgreSQL in XASGRAPH_DATA_DIR.
+The database is the one the service uses: DATABASE_URL, else the embedded PostgreSQL in XASGRAPH_DATA_DIR
+(the one a running \`npm start\` serves, or started for the command).
 exit code: 0 all files loaded, 1 some file failed, 2 usage error`;
 
 // Typed explicitly so that TypeScript treats commandLine.fail(…) (returns never) as the end of the path.
@@ -59,7 +60,7 @@ function parseCommandLine(argv: string[]): { files: string[]; options: IngestFil
 const spectraCount = (n: number) => `${n} ${n === 1 ? 'spectrum' : 'spectra'}`;
 
 const { files, options } = parseCommandLine(process.argv.slice(2));
-const db = await openDatabase(loadConfig(), logger).catch((err: Error) => {
+const db = await openDatabase(loadConfig(), logger, { shareRunningEmbedded: true }).catch((err: Error) => {
   console.error(`ingest: cannot open the database: ${err.message}`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
-// `npm run seed`: load the bundled catalogue into the configured database (idempotent).
+// `npm run seed`: load the bundled catalogue into the configured database (idempotent): DATABASE_URL, else the embedded
+// PostgreSQL in XASGRAPH_DATA_DIR (the one a running `npm start` serves, or started for the command).
 import { loadConfig } from '../config.ts';
 import { seedMeasuredLibrary } from '../catalog/measured-library.ts';
 import { seedCatalog, SEED_MATERIAL_COUNT } from '../catalog/seed.ts';
@@ -7,7 +8,7 @@ import { logger } from '../logger.ts';
 import { createProgress } from './progress.ts';
 
 const config = loadConfig();
-const db = await openDatabase(config, logger);
+const db = await openDatabase(config, logger, { shareRunningEmbedded: true });
 let exitCode = 0;
 try {
   const progress = createProgress('seed', SEED_MATERIAL_COUNT);

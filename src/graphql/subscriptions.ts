@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Context } from '../resolvers/context.ts';
 import { measureQuery } from './limits.ts';
+import { originAllowed } from './request-policy.ts';
 
 export interface SubscriptionServer {
   /** Close every subscription and socket. */
@@ -24,7 +25,7 @@ function limitErrors(config: Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_COST'>,
     errors.push(new GraphQLError(`query depth ${measured.depth} exceeds the limit of ${config.MAX_QUERY_DEPTH}: nest fewer fields`, { extensions: { code: 'BAD_USER_INPUT' } }));
   }
   if (measured.cost > config.MAX_QUERY_COST) {
-    errors.push(new GraphQLError(`query cost ${measured.cost} exceeds the limit of ${config.MAX_QUERY_COST}: ask for fewer nested lists`, { extensions: { code: 'BAD_USER_INPUT' } }));
+    errors.push(new GraphQLError(`query cost ${measured.cost} exceeds the limit of ${config.MAX_QUERY_COST}: ask for fewer nested lists or fewer spectra and structures`, { extensions: { code: 'BAD_USER_INPUT' } }));
   }
   return errors;
 }
@@ -32,12 +33,22 @@ function limitErrors(config: Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_COST'>,
 export function attachSubscriptions(
   server: http.Server,
   schema: GraphQLSchema,
-  config: Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_COST'>,
+  config: Pick<Config, 'MAX_QUERY_DEPTH' | 'MAX_QUERY_COST' | 'MAX_BODY_BYTES' | 'ALLOWED_ORIGINS'>,
   contextFor: (requestId: string, authorization: string | undefined) => Promise<Context>,
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
   log: Logger,
 ): SubscriptionServer {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  // Messages share the HTTP body limit (a larger one closes the socket, code 1009); pages of other origins may not
+  // open one (the rule of src/graphql/request-policy.ts; a page cannot add headers to a WebSocket handshake).
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: config.MAX_BODY_BYTES,
+    verifyClient: ({ req }, done) => {
+      if (originAllowed(req, config.ALLOWED_ORIGINS)) done(true);
+      else done(false, 403, 'WebSockets from pages of other origins are refused (ALLOWED_ORIGINS lists those accepted)');
+    },
+  });
   const cleanup = useServer(
     {
       schema,

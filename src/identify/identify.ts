@@ -1,7 +1,7 @@
 // Ranked reference lookup: a spectrum in, the catalogue's best-matching computed spectra out, with energy
 // shifts, a consensus oxidation state and coordination number, and whether the match is confident.
 // Methods: ENSEMBLE (src/spectra/ensemble/) and ELSIE_REFERENCE (src/spectra/elsie/, the yardstick).
-import { InputError } from '../errors.ts';
+import { CancelledError, InputError } from '../errors.ts';
 import type { CatalogReference, ReferenceIndex, ReferenceSet } from '../search/reference-index.ts';
 import { elsieReferenceRank, ELSIE_LEARNERS } from '../spectra/elsie/index.ts';
 import {
@@ -288,11 +288,21 @@ export async function identifyInSet(
   };
 }
 
-/** identifySpectrum for a series, in input order; `offset` numbers the inputs in messages (a part of a longer series). */
-export async function identifySpectra(index: ReferenceIndex, inputs: SpectrumInput[], options: IdentifyOptions = {}, offset = 0): Promise<Identification[]> {
+/**
+ * identifySpectrum for a series, in input order; `offset` numbers the inputs in messages (a part of a longer series).
+ * `cancelled` is asked before each spectrum: when it says so, the series stops there (CancelledError).
+ */
+export async function identifySpectra(
+  index: ReferenceIndex,
+  inputs: SpectrumInput[],
+  options: IdentifyOptions = {},
+  offset = 0,
+  cancelled: () => boolean = () => false,
+): Promise<Identification[]> {
   checkBatch(inputs);
   const out: Identification[] = [];
   for (const [i, input] of inputs.entries()) {
+    if (cancelled()) throw new CancelledError(`cancelled after ${i} of ${inputs.length} spectra`);
     try {
       out.push(await identifySpectrum(index, input, options));
     } catch (err) {

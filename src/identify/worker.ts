@@ -1,10 +1,14 @@
-// A worker thread that runs identifications, so that ranking (milliseconds for ENSEMBLE, about a second for
-// ELSIE_REFERENCE) never blocks the API's event loop. It holds its own spectral index and database pool.
+// A worker thread that runs identifications, mixture fits and series decompositions (which build on them), so that
+// ranking (milliseconds for ENSEMBLE, about a second for ELSIE_REFERENCE) and fitting never block the API's event loop.
+// It holds its own spectral index and database pool.
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
-import { InputError } from '../errors.ts';
+import { CancelledError, InputError } from '../errors.ts';
 import { ReferenceIndex } from '../search/reference-index.ts';
+import { isCancelled } from '../threads.ts';
 import { identifySpectra, identifySpectrum } from './identify.ts';
+import { fitMixture } from './mixture.ts';
+import { decomposeSeries } from './series.ts';
 import type { IdentifyReply, IdentifyRequest } from './pool.ts';
 
 const { databaseUrl } = workerData as { databaseUrl: string };
@@ -15,10 +19,16 @@ const index = new ReferenceIndex(pool);
 parentPort!.on('message', async (request: IdentifyRequest) => {
   let reply: IdentifyReply;
   try {
+    // A request whose client went away while it waited here is not started; a series stops between spectra.
+    if (isCancelled(request)) throw new CancelledError('cancelled before it started');
     const result =
       request.kind === 'one'
         ? await identifySpectrum(index, request.input, request.options)
-        : await identifySpectra(index, request.inputs, request.options, request.offset);
+        : request.kind === 'many'
+          ? await identifySpectra(index, request.inputs, request.options, request.offset, () => isCancelled(request))
+          : request.kind === 'mixture'
+            ? await fitMixture(index, request.input, request.options)
+            : await decomposeSeries(index, request.inputs, request.options);
     reply = { id: request.id, result };
   } catch (err) {
     const e = err as Error;

@@ -40,12 +40,17 @@ export interface JobInput {
   spectrumType: SpectrumType;
 }
 
+/** Checks and prepares the job rows of a request's inputs (prepareRequests, or the same on a worker thread). */
+export type PrepareRequests = (models: readonly ModelFiles[], requests: readonly PredictionRequest[], submittedBy: string | null) => Promise<NewJobRow[]>;
+
 /** Where the jobs go. */
 export interface SubmitDependencies {
   queue: PredictionQueue;
   pool: pg.Pool;
   /** The models this process serves. */
   models: readonly ModelFiles[];
+  /** Where the structures are parsed and checked (default: here, prepareRequests): the API passes its worker thread's. */
+  prepare?: PrepareRequests;
 }
 
 /** The job row of one checked request (its id is used only if the dedup key is new). */
@@ -85,14 +90,19 @@ export async function submitPredictions(deps: SubmitDependencies, caller: Caller
   }
   const submitter = await requireContributor(caller, requests.length);
   if (requests.length === 0) return [];
+  const rows = deps.prepare ? await deps.prepare(deps.models, requests, submitter.keyId) : prepareRequests(deps.models, requests, submitter.keyId);
+  return deps.queue.enqueue(deps.pool, rows);
+}
+
+/** The job rows of every request, in order; an InputError names the first invalid one (`inputs[3].structure: …` when there are several). */
+export function prepareRequests(models: readonly ModelFiles[], requests: readonly PredictionRequest[], submittedBy: string | null): NewJobRow[] {
   const several = requests.length > 1;
-  const rows = requests.map((request, i) => {
+  return requests.map((request, i) => {
     try {
-      return prepareRequest(deps.models, request, submitter.keyId);
+      return prepareRequest(models, request, submittedBy);
     } catch (err) {
       if (!(err instanceof InputError) || !several) throw err;
       throw new InputError(`inputs[${i}]${err.field ? `.${err.field}` : ''}: ${err.message}`, `inputs[${i}]${err.field ? `.${err.field}` : ''}`);
     }
   });
-  return deps.queue.enqueue(deps.pool, rows);
 }

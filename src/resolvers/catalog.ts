@@ -1,6 +1,7 @@
 // Catalogue resolvers: glue between the schema (src/schema/catalog.graphql) and src/catalog/.
 import type { Material, Spectrum } from '../generated/prisma/client.ts';
 import { listMaterials, listSpectra } from '../catalog/catalog.ts';
+import { materialOrigin } from '../catalog/origin.ts';
 import { toPymatgenXas } from '../catalog/pymatgen.ts';
 import { NotFoundError } from '../errors.ts';
 import {
@@ -85,6 +86,7 @@ export const catalogResolvers: {
       return { poscar: toPoscar(structure, comment), cif: toCif(structure, m.id), pymatgen: toPymatgenStructure(structure) };
     },
     provenance: (m) => ({ source: m.provenanceSource, license: m.provenanceLicense, url: m.provenanceUrl }),
+    origin: (m) => materialOrigin(m.id),
   },
   AbsorbingSite: {
     async spectrum(site, _, ctx) {

@@ -15,8 +15,8 @@ export const identifyResolvers: {
   Identification: IdentificationResolvers;
 } = {
   Query: {
-    identifySpectrum: (_, { input, options }, ctx) => ctx.identify.identify(input, options ?? {}),
-    identifySpectra: (_, { inputs, options }, ctx) => ctx.identify.identifyMany(inputs, options ?? {}),
+    identifySpectrum: (_, { input, options }, ctx) => ctx.identify.identify(input, options ?? {}, ctx.signal),
+    identifySpectra: (_, { inputs, options }, ctx) => ctx.identify.identifyMany(inputs, options ?? {}, ctx.signal),
   },
   Identification: {
     edge: (identification) => identification.edge as never,

@@ -2,6 +2,7 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { catalogResolvers } from './catalog.ts';
 import { identifyResolvers } from './identify.ts';
+import { mixtureResolvers } from './mixtures.ts';
 import { modelResolvers } from './models.ts';
 import { predictionResolvers } from './predictions.ts';
 
@@ -34,12 +35,16 @@ export const VERSION = '0.1.0';
 
 export const resolvers = {
   JSON: JSONScalar,
-  Query: { version: () => VERSION, ...catalogResolvers.Query, ...identifyResolvers.Query, ...modelResolvers.Query, ...predictionResolvers.Query },
+  Query: { version: () => VERSION, ...catalogResolvers.Query, ...identifyResolvers.Query, ...mixtureResolvers.Query, ...modelResolvers.Query, ...predictionResolvers.Query },
   Mutation: predictionResolvers.Mutation,
   Subscription: predictionResolvers.Subscription,
   PredictionJob: predictionResolvers.PredictionJob,
   Identification: identifyResolvers.Identification,
   Match: identifyResolvers.Match,
+  MixtureAnalysis: mixtureResolvers.MixtureAnalysis,
+  MixtureCandidate: mixtureResolvers.MixtureCandidate,
+  MixtureComponent: mixtureResolvers.MixtureComponent,
+  SeriesDecomposition: mixtureResolvers.SeriesDecomposition,
   Material: catalogResolvers.Material,
   AbsorbingSite: catalogResolvers.AbsorbingSite,
   Spectrum: catalogResolvers.Spectrum,

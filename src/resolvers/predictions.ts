@@ -2,10 +2,15 @@
 import type { MutationResolvers, PredictionJobResolvers, QueryResolvers, SubscriptionResolvers } from '../generated/graphql.ts';
 import { jobById, jobsByIds, jobUpdates } from '../jobs/jobs.ts';
 import { type PredictionRequest, submitPredictions } from '../jobs/submit.ts';
+import { batchProgress, listCallerJobs } from '../jobs/tracking.ts';
 import type { Context } from './context.ts';
 
 const submit = async (ctx: Context, inputs: PredictionRequest[]) => {
-  const ids = await submitPredictions({ queue: ctx.predictionQueue, pool: ctx.db.pool, models: ctx.models.models }, ctx.caller, inputs);
+  const ids = await submitPredictions(
+    { queue: ctx.predictionQueue, pool: ctx.db.pool, models: ctx.models.models, prepare: ctx.prepareStructures },
+    ctx.caller,
+    inputs,
+  );
   return jobsByIds(ctx.db.prisma, ids);
 };
 
@@ -13,7 +18,7 @@ const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export const predictionResolvers: {
   Mutation: Pick<MutationResolvers, 'predictSpectrum' | 'predictSpectra'>;
-  Query: Pick<QueryResolvers, 'predictionJob'>;
+  Query: Pick<QueryResolvers, 'predictionJob' | 'myPredictionJobs' | 'predictionBatch'>;
   Subscription: Pick<SubscriptionResolvers, 'predictionJobUpdated'>;
   PredictionJob: PredictionJobResolvers;
 } = {
@@ -23,6 +28,8 @@ export const predictionResolvers: {
   },
   Query: {
     predictionJob: (_, { id }, ctx) => jobById(ctx.db.prisma, id),
+    myPredictionJobs: (_, args, ctx) => listCallerJobs(ctx.db.prisma, ctx.caller, args),
+    predictionBatch: (_, { ids }, ctx) => batchProgress(ctx.db.prisma, ids),
   },
   Subscription: {
     predictionJobUpdated: {
@@ -38,5 +45,9 @@ export const predictionResolvers: {
     model: (job) => job.modelVersion,
     material: (job, _, ctx) => (job.state === 'COMPLETED' && job.materialId ? ctx.loaders.materialById.load(job.materialId) : null),
     spectrum: (job, _, ctx) => (job.state === 'COMPLETED' && job.spectrumId ? ctx.loaders.spectrumById.load(job.spectrumId) : null),
+    async catalogMaterial(job, _, ctx) {
+      const id = await ctx.loaders.catalogMaterialOfJob.load(job.id);
+      return id === null ? null : ctx.loaders.materialById.load(id);
+    },
   },
 };

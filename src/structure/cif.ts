@@ -24,6 +24,8 @@ import { MAX_SITES } from './validate.ts';
  * decimals (0.3333, 0.6667) merge; 1e-3 of a 20 Å axis is 0.02 Å, far below any interatomic distance.
  */
 export const CIF_SITE_TOLERANCE = 1e-3;
+/** Most symmetry operations a space group has (the order of m-3m with F centring). */
+export const MAX_SYMMETRY_OPERATIONS = 192;
 
 export interface CifOptions {
   /** Merge tolerance for images of one site, fractional (default CIF_SITE_TOLERANCE). */
@@ -165,6 +167,12 @@ export function parseCif(text: string, options: CifOptions = {}): Structure {
   const lattice = latticeFromParameters(a, b, c, alpha, beta, gamma);
   const operations = operationsOf(block);
   const sites = atomSitesOf(block);
+  // Every atom site is at least one atom, and no space group has more than MAX_SYMMETRY_OPERATIONS operations: both
+  // checked before the expansion, whose cost grows as sites × operations × atoms.
+  if (sites.length > MAX_SITES) fail(`${blockName(block)} lists ${sites.length.toLocaleString('en-US')} atom sites; at most ${MAX_SITES.toLocaleString('en-US')} atoms are accepted`);
+  if (operations.length > MAX_SYMMETRY_OPERATIONS) {
+    fail(`${blockName(block)} lists ${operations.length} symmetry operations; a space group has at most ${MAX_SYMMETRY_OPERATIONS} (list each operation once)`);
+  }
 
   const species: string[] = [];
   const fracCoords: Vector3[] = [];

@@ -23,6 +23,8 @@ export interface StructureInput {
   cartesianCoords?: number[][] | null;
   file?: string | null;
   format?: StructureFormat | null;
+  /** A pymatgen Structure dict as an object (GraphQL JSON), as `Material.structure.pymatgen` gives it. */
+  pymatgen?: unknown;
 }
 
 const present = <T>(value: T | null | undefined): value is T => value !== null && value !== undefined;
@@ -53,13 +55,30 @@ function parsePymatgenJson(text: string): Structure {
   } catch (err) {
     fail(`the file is not valid JSON (${(err as Error).message}); a pymatgen Structure is written by Structure.to(fmt="json") or json.dumps(structure.as_dict())`, 'file');
   }
+  return parsePymatgenValue(value, 'file');
+}
+
+/** A pymatgen Structure dict (parsed JSON: from a file, or the `pymatgen` object) → Structure; `field` names the input in errors. */
+function parsePymatgenValue(value: unknown, field: 'file' | 'pymatgen'): Structure {
   if (isObject(value) && value['@class'] !== undefined && value['@class'] !== 'Structure') {
-    fail(`the JSON is a pymatgen ${String(value['@class'])}, not a Structure; give a periodic Structure (or an XYZ file for a molecule)`, 'file');
+    fail(`the JSON is a pymatgen ${String(value['@class'])}, not a Structure; give a periodic Structure (or an XYZ file for a molecule)`, field);
   }
   if (!isObject(value) || !('lattice' in value) || !('sites' in value)) {
-    fail(`the JSON is not a pymatgen Structure dict (expected "lattice" and "sites"), found ${describeValue(value)}`, 'file');
+    fail(`the JSON is not a pymatgen Structure dict (expected "lattice" and "sites"), found ${describeValue(value)}`, field);
   }
-  return parsePymatgenStructure(value, 'file');
+  if (Array.isArray(value.sites) && value.sites.length > MAX_SITES) {
+    fail(`the structure has ${value.sites.length.toLocaleString('en-US')} sites; at most ${MAX_SITES.toLocaleString('en-US')} are accepted`, field);
+  }
+  return parsePymatgenStructure(value, field);
+}
+
+/** `pymatgen` given as a JSON string after all (GraphQL JSON accepts one): its parsed value. */
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    fail(`pymatgen is a string that is not JSON (${(err as Error).message}); give the Structure dict as an object`, 'pymatgen');
+  }
 }
 
 function parseFile(text: string, format: StructureFormat): Structure | Molecule {
@@ -120,11 +139,17 @@ function withFractional(structure: Structure): Structure {
 }
 
 /**
- * The checked structure (or molecule) of a StructureInput: `file` (with `format`, AUTO by default) or the
- * explicit arrays, never both. Throws an InputError saying what to fix.
+ * The checked structure (or molecule) of a StructureInput: `file` (with `format`, AUTO by default), a `pymatgen`
+ * Structure object, or the explicit arrays, only one of them. Throws an InputError saying what to fix.
  */
 export function resolveStructureInput(input: StructureInput): Structure | Molecule {
   const hasArrays = [input.lattice, input.species, input.fracCoords, input.cartesianCoords].some(present);
+  if (present(input.pymatgen)) {
+    if (present(input.file) || hasArrays) fail('give one of pymatgen, file or the arrays (lattice, species, fracCoords / cartesianCoords), not several', 'pymatgen');
+    if (present(input.format) && input.format !== 'AUTO' && input.format !== 'PYMATGEN_JSON') fail(`format ${input.format} does not apply to a pymatgen object; leave format out`, 'format');
+    const value = typeof input.pymatgen === 'string' ? parseJsonText(input.pymatgen) : input.pymatgen;
+    return checkStructure(parsePymatgenValue(value, 'pymatgen'), 'pymatgen');
+  }
   if (present(input.file)) {
     if (hasArrays) fail('give either file or the arrays (lattice, species, fracCoords / cartesianCoords), not both', 'file');
     const format = input.format ?? 'AUTO';
@@ -133,6 +158,6 @@ export function resolveStructureInput(input: StructureInput): Structure | Molecu
     return isMolecule(parsed) ? checkMolecule(parsed, 'file') : checkStructure(parsed, 'file');
   }
   if (present(input.format) && input.format !== 'AUTO') fail(`format ${input.format} is given without a file`, 'format');
-  if (!hasArrays) fail('no structure given: give file (a POSCAR, CIF, XYZ or pymatgen JSON text) or lattice, species and fracCoords', 'file');
+  if (!hasArrays) fail('no structure given: give file (a POSCAR, CIF, XYZ or pymatgen JSON text), pymatgen (a Structure dict as an object), or lattice, species and fracCoords', 'file');
   return fromArrays(input);
 }

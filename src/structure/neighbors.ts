@@ -2,8 +2,23 @@
 // Method: ../shared/notes/structure-to-spectrum.md §3.3 (fractional differences wrapped to [-½, ½), then
 // ⌈r_c/d + ½⌉ images per axis, d = interplanar spacing), so small cells and an atom's own images are included.
 
+import { InputError } from '../errors.ts';
 import { interplanarSpacings } from './lattice.ts';
 import type { Structure, Vector3 } from './structure.ts';
+
+/**
+ * Most neighbours one site may have within the cut-off. Within 6 Å diamond, the densest common solid, has about 160;
+ * the 2 Å³ per atom that structure checks allow gives about 450 on average. More means a structure no one measured,
+ * and the descriptor's cost grows as neighbours².
+ */
+export const MAX_NEIGHBOURS = 1500;
+
+function tooManyNeighbours(index: number, cutoff: number): never {
+  throw new InputError(
+    `site ${index} has more than ${MAX_NEIGHBOURS} atoms within ${cutoff} Å; the structure is far denser than any solid: check the lattice and its units (Å)`,
+    'structure',
+  );
+}
 
 /** Neighbours of one site: Cartesian vectors from the site (Å, 3 per neighbour) and the index of the atom each is an image of. */
 export interface NeighbourList {
@@ -56,6 +71,7 @@ export function periodicNeighbours(structure: Structure, index: number, cutoff: 
           const z = offsets[3 * n + 2]! + sz;
           const r2 = x * x + y * y + z * z;
           if (r2 < cutoff2 && r2 > 1e-16) {
+            if (atoms.length >= MAX_NEIGHBOURS) tooManyNeighbours(index, cutoff);
             vectors.push(x, y, z);
             atoms.push(n);
           }
@@ -78,6 +94,7 @@ export function clusterNeighbours(cartesianCoords: readonly Vector3[], index: nu
     const z = p[2] - centre[2];
     const r2 = x * x + y * y + z * z;
     if (r2 < cutoff * cutoff && r2 > 1e-16) {
+      if (atoms.length >= MAX_NEIGHBOURS) tooManyNeighbours(index, cutoff);
       vectors.push(x, y, z);
       atoms.push(n);
     }

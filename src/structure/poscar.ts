@@ -14,6 +14,7 @@ import { InputError } from '../errors.ts';
 import { isElementSymbol } from './elements.ts';
 import { capitalizedSymbol } from './json-values.ts';
 import { cartesianToFractional, determinant, inverse } from './lattice.ts';
+import { MAX_SITES } from './validate.ts';
 import type { Matrix3, Structure, Vector3 } from './structure.ts';
 
 /** A number as VASP writes it (Fortran `1.0D0` exponents too). */
@@ -54,6 +55,11 @@ function speciesOf(rows: string[][], countLine: number): string[] {
     fail(countLine, `expected the number of atoms of each species, found "${(countTokens ?? []).join(' ')}"`);
   }
   const counts = countTokens.filter(isCount).map(Number);
+  // Checked before the site list is built: a declared 100,000,000 atoms must not allocate them.
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  if (total > MAX_SITES) {
+    fail(countLine, `the counts (${counts.join(' ')}) declare ${total.toLocaleString('en-US')} atoms; at most ${MAX_SITES.toLocaleString('en-US')} are accepted (give a smaller cell)`);
+  }
   if (speciesTokens) {
     const names = speciesTokens.map((token) => {
       const name = speciesName(token);

@@ -12,6 +12,11 @@ export const MAX_SITES = 2000;
 export const MIN_INTERATOMIC_DISTANCE = 0.5;
 /** A cell whose volume is below this fraction of a·b·c (lengths) is flat: its vectors are not independent. */
 const MIN_RELATIVE_VOLUME = 1e-6;
+/**
+ * Least cell volume per atom, Å³. Real solids have 5 Å³ or more (diamond 5.7; the catalogue's densest 7.5); less
+ * means wrong units or a wrong scaling factor, and would make neighbour searches visit millions of images.
+ */
+export const MIN_VOLUME_PER_ATOM = 2;
 
 /** Two sites (0-based, i ≤ j; i = j means a site and its own periodic image) and their distance in Å. */
 export interface SitePair {
@@ -119,7 +124,12 @@ export function checkLattice(lattice: readonly (readonly number[])[], field = 'l
   if (!(Math.abs(determinant(matrix)) > MIN_RELATIVE_VOLUME * p.a * p.b * p.c) || !(p.a > 0 && p.b > 0 && p.c > 0)) {
     throw new InputError(`the lattice vectors are not independent (cell volume ${p.volume.toPrecision(3)} Å³): give 3 lattice vectors that span a cell`, field);
   }
-  const shortest = closestPeriodicPair({ lattice: matrix, species: ['H'], fracCoords: [[0, 0, 0]] }, MIN_INTERATOMIC_DISTANCE);
+  // Refuse a short reduced basis vector before the image search, whose cost grows as (cutoff / spacing)³.
+  const reducedShortest = Math.min(...lllReduce(matrix).map((row) => Math.hypot(row[0], row[1], row[2])));
+  const shortest =
+    reducedShortest < MIN_INTERATOMIC_DISTANCE
+      ? { distance: reducedShortest }
+      : closestPeriodicPair({ lattice: matrix, species: ['H'], fracCoords: [[0, 0, 0]] }, MIN_INTERATOMIC_DISTANCE);
   if (shortest) {
     throw new InputError(
       `the shortest lattice vector is only ${shortest.distance.toFixed(3)} Å, less than the ${MIN_INTERATOMIC_DISTANCE} Å atoms must be apart: check the lattice (and its units: Å)`,
@@ -134,6 +144,14 @@ export function checkStructure(structure: Structure, field = 'structure'): Struc
   const { lattice, species, fracCoords } = structure;
   checkSpecies(species, 'structure', field);
   checkLattice(lattice, field);
+  const volumePerAtom = Math.abs(determinant(lattice)) / species.length;
+  if (volumePerAtom < MIN_VOLUME_PER_ATOM) {
+    throw new InputError(
+      `the cell holds ${species.length} atoms in ${(volumePerAtom * species.length).toPrecision(3)} Å³ (${volumePerAtom.toPrecision(3)} Å³ per atom); ` +
+        `at least ${MIN_VOLUME_PER_ATOM} Å³ per atom is accepted (real solids have 5 or more): check the lattice, its units (Å) and the scaling factor`,
+      field,
+    );
+  }
   if (fracCoords.length !== species.length) {
     throw new InputError(`the structure has ${species.length} species but ${fracCoords.length} positions; give one position per site`, field);
   }

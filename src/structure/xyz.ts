@@ -7,6 +7,7 @@ import { InputError } from '../errors.ts';
 import { elementByNumber, isElementSymbol } from './elements.ts';
 import { capitalizedSymbol } from './json-values.ts';
 import type { Molecule, Vector3 } from './structure.ts';
+import { MAX_SITES } from './validate.ts';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -29,6 +30,7 @@ export function parseXyz(text: string): Molecule {
     fail(1, `expected the number of atoms (a positive integer), found "${countText}"`);
   }
   const count = Number(countText);
+  if (count > MAX_SITES) fail(1, `the file declares ${count.toLocaleString('en-US')} atoms; at most ${MAX_SITES.toLocaleString('en-US')} are accepted`);
   const species: string[] = [];
   const cartesianCoords: Vector3[] = [];
   for (let i = 0; i < count; i++) {

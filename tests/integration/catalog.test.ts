@@ -213,13 +213,16 @@ describe('cost of a page', () => {
   const pageQuery = (first: number) => `{ materials(first: ${first}) { edges { node { id spectra { id energies mu material { id } } absorbingSites { siteIndex spectrum { id } } } } } }`;
 
   test('a page of 50 materials with spectra and sites costs as many SQL queries as a page of 5', async () => {
-    const cost = async (first: number) => {
+    // The counter is the service's: other test files' requests running at the same time only add to it, so the
+    // least of three tries is this request's own count.
+    const once = async (first: number) => {
       const before = await sqlQueryCount();
       const { body } = await graphql(pageQuery(first));
       expect(body.errors).toBeUndefined();
       expect(body.data.materials.edges).toHaveLength(first);
       return (await sqlQueryCount()) - before;
     };
+    const cost = async (first: number) => Math.min(await once(first), await once(first), await once(first));
     const five = await cost(5);
     const fifty = await cost(50);
     expect(fifty).toBe(five);

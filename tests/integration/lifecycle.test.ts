@@ -51,7 +51,7 @@ test.each(['SIGTERM', 'SIGINT'] as const)('%s stops the service and its embedded
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-});
+}, 180_000); // two starts of the service (the first initialises a cluster): slow on a busy 2-core machine
 
 test('a process that dies of an uncaught error still stops its embedded PostgreSQL', async () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'xasgraph-crash-'));
@@ -74,4 +74,4 @@ test('a process that dies of an uncaught error still stops its embedded PostgreS
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-});
+}, 180_000);

@@ -4,9 +4,9 @@ export interface TestEnvironment {
   graphqlUrl: string;
   /** Base URL of the service (for /healthz, /readyz, /metrics). */
   baseUrl: string;
-  /** The service's database (migrated and seeded); tests may add rows of their own and remove them. */
+  /** The service's database (migrated and seeded), as the service's own role; tests may add rows of their own and remove them. */
   databaseUrl: string;
-  /** A URL on the same server to create and drop scratch databases. */
+  /** A URL on the same server to create and drop scratch databases (embedded: its superuser, from the credentials file). */
   adminUrl: string;
   /** `embedded`: the service started its own PostgreSQL; `external`: DATABASE_URL was given. */
   mode: 'embedded' | 'external';

@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { embeddedUrl, readEmbeddedCredentials } from '../../src/db/embedded-credentials.ts';
 import type { TestEnvironment } from './env.ts';
 import { prepareTestModels } from './models.ts';
 import { type RunningService, freePort, startService } from './service.ts';
+import { TEST_PORTAL_ORIGIN } from './portal.ts';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -34,13 +36,17 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
     const url = new URL(external);
     url.pathname = `/${name}`;
-    service = await startService({ DATABASE_URL: url.toString(), XASGRAPH_DATA_DIR: dataDir, MODELS_DIR: modelsDir, START_WORKER: 'true' });
+    service = await startService({ DATABASE_URL: url.toString(), XASGRAPH_DATA_DIR: dataDir, MODELS_DIR: modelsDir, START_WORKER: 'true', CORS_ORIGINS: TEST_PORTAL_ORIGIN });
     env = { graphqlUrl: '', baseUrl: '', databaseUrl: url.toString(), adminUrl: external, mode: 'external', dataDir, modelsDir };
   } else {
     const pgPort = await freePort();
-    service = await startService({ XASGRAPH_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MODELS_DIR: modelsDir, START_WORKER: 'true' });
-    const base = `postgres://postgres:xasgraph@127.0.0.1:${pgPort}`;
-    env = { graphqlUrl: '', baseUrl: '', databaseUrl: `${base}/xasgraph`, adminUrl: `${base}/postgres`, mode: 'embedded', dataDir, modelsDir };
+    service = await startService({ XASGRAPH_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), MODELS_DIR: modelsDir, START_WORKER: 'true', CORS_ORIGINS: TEST_PORTAL_ORIGIN });
+    // The credentials the service made at its first start (random, in the data folder), read the way the CLIs do.
+    const credentials = readEmbeddedCredentials(dataDir);
+    if (!credentials) throw new Error(`the service under test left no credentials file in ${dataDir}`);
+    const databaseUrl = embeddedUrl(credentials.service, pgPort, credentials.database);
+    const adminUrl = embeddedUrl(credentials.superuser, pgPort, 'postgres');
+    env = { graphqlUrl: '', baseUrl: '', databaseUrl, adminUrl, mode: 'embedded', dataDir, modelsDir };
   }
   env.baseUrl = `http://127.0.0.1:${service.port}`;
   env.graphqlUrl = `${env.baseUrl}/graphql`;

@@ -77,7 +77,7 @@ describe('refusals say what to fix', () => {
   const base = { lattice: cuo.lattice, species: cuoStructure.species, fracCoords: cuoStructure.fracCoords };
   const with2 = (changes: Partial<Record<keyof StructureInput, unknown>>) => ({ ...base, ...changes }) as StructureInput;
   const cases: [string, StructureInput, string, string][] = [
-    ['nothing given', {}, 'file', 'no structure given: give file (a POSCAR, CIF, XYZ or pymatgen JSON text) or lattice, species and fracCoords'],
+    ['nothing given', {}, 'file', 'no structure given: give file (a POSCAR, CIF, XYZ or pymatgen JSON text), pymatgen (a Structure dict as an object), or lattice, species and fracCoords'],
     ['file and arrays', { ...base, file: cuo.poscar }, 'file', 'give either file or the arrays (lattice, species, fracCoords / cartesianCoords), not both'],
     ['an empty file', { file: '  \n' }, 'file', 'file is empty: give the content of a POSCAR, CIF, XYZ or pymatgen Structure JSON file'],
     ['format without a file', { ...base, format: 'CIF' }, 'format', 'format CIF is given without a file'],
@@ -138,7 +138,8 @@ describe('refusals say what to fix', () => {
     expect(err.message).toBe('the structure has 2016 sites; at most 2,000 are accepted');
     expect(err.field).toBe('species');
     const poscar = inputError(() => resolveStructureInput({ file: toPoscarText(lattice, species, fracCoords) }));
-    expect(poscar.message).toBe('the structure has 2016 atoms; at most 2,000 are accepted (give a smaller cell)');
+    // refused from the counts line, before the atoms are read
+    expect(poscar.message).toBe('POSCAR line 7: the counts (1008 1008) declare 2,016 atoms; at most 2,000 are accepted (give a smaller cell)');
   });
 });
 

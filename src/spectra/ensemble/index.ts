@@ -2,7 +2,7 @@
 // prepareQuery per spectrum, rankEnsemble, then consensus / isConfident on the matches.
 export { GRID_MAX, GRID_MIN, GRID_POINTS, GRID_STEP } from './grid.ts';
 export { WINDOWS, SHIFT_MAX, type Window } from './windows.ts';
-export { normalizeMeasured, prepareReferences, DEFAULT_BROADENING, type PreparedReferences, type ReferenceOptions } from './references.ts';
+export { broadenComputed, normalizeMeasured, prepareReferences, DEFAULT_BROADENING, type PreparedReferences, type ReferenceOptions } from './references.ts';
 export { prepareQuery, type PreparedQuery } from './query.ts';
 export { matchCurve, MEASURED_DISTANCE_SCALE, onCommonScale, rankEnsemble, SCREEN_KEEP, type EnsembleMatch, type EnsembleResult, type RankOptions } from './rank.ts';
 export {

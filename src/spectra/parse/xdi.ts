@@ -6,60 +6,26 @@ import { InputError } from '../../errors.ts';
 import { muFromChannels, namedColumn } from './channels.ts';
 import { parseNumber, quote, splitLines } from './numbers.ts';
 import type { RawSpectrum } from './types.ts';
+import { readXdiHeader } from './xdi-header.ts';
 
 /** hc in eV·Å (CODATA 2018: 12398.419843 eV·Å), for angle → energy with the mono d-spacing. */
 const HC_EV_ANGSTROM = 12398.419843;
 /** libxdifile's MAX_COLUMNS. */
 const MAX_COLUMNS = 128;
 
-const VERSION_LINE = /^#\s*XDI\/(\d+(?:\.\d+)*)\s*(.*)$/i;
-const FIELD = /^#\s*([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z0-9_-]+)\s*:\s*(.*?)\s*$/;
-
-/** Parses an XDI file (`column`: read μ from that column instead of choosing one); throws `InputError` on what libxdifile rejects and on what matching needs. */
+/** Parses an XDI file (`column`: read μ from that column instead of choosing one); throws `InputError` on what the specification calls an error and on what matching needs. */
 export function parseXdi(text: string, column?: string): RawSpectrum {
   const lines = splitLines(text);
-  const version = VERSION_LINE.exec(lines[0]?.trim() ?? '');
-  if (!version) throw new InputError('not an XDI file: line 1 must start with "# XDI/1.0"');
-  const warnings: string[] = [];
-  const fields: Record<string, string> = {};
-  const comments: string[] = [];
-  let state: 'fields' | 'comments' | 'data' = 'fields';
-  let sawEnd = false;
-  let labelLine: string | null = null;
+  const header = readXdiHeader(lines);
+  const { fields, comments, labels } = header;
+  const warnings = [...header.warnings];
   const rows: { cells: string[]; no: number }[] = [];
-
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const trimmed = line.trim();
+  for (let i = header.dataStart; i < lines.length; i++) {
+    const trimmed = lines[i]!.trim();
     if (trimmed === '') continue;
     if (trimmed.startsWith('#')) {
-      if (state === 'data') {
-        if (rows.length > 0) warnings.push(`ignored a comment line among the data rows (line ${i + 1})`);
-        else labelLine = trimmed;
-        continue;
-      }
-      if (/^#\s*-{3,}/.test(trimmed)) {
-        state = 'data';
-        sawEnd = true;
-        continue;
-      }
-      if (/^#\s*\/{3,}/.test(trimmed)) {
-        state = 'comments';
-        continue;
-      }
-      if (state === 'comments') {
-        comments.push(trimmed.replace(/^#\s?/, ''));
-        continue;
-      }
-      const field = FIELD.exec(trimmed);
-      if (field) fields[`${field[1]!.toLowerCase()}.${field[2]!.toLowerCase()}`] = field[3]!;
-      else warnings.push(`line ${i + 1} is not a "# Family.key: value" field; ignored it`);
+      warnings.push(`ignored a comment line among the data rows (line ${i + 1}); data lines must not begin with "#"`);
       continue;
-    }
-    if (state !== 'data') {
-      if (!sawEnd) warnings.push('no "# ---" line ends the header');
-      state = 'data';
-      sawEnd = true;
     }
     rows.push({ cells: trimmed.split(/\s+/), no: i + 1 });
   }
@@ -78,16 +44,22 @@ export function parseXdi(text: string, column?: string): RawSpectrum {
   }
 
   // Column names and units from `Column.N: name unit [|| detail]`, else the label line, else colN.
+  const usableLabels = checkedLabels(labels, fields, width, warnings);
+  for (const name of Object.keys(fields)) {
+    const n = name.startsWith('column.') ? Number(name.slice('column.'.length)) : 0;
+    if (n > width) warnings.push(`Column.${n} names a column the data does not have (${width} columns); ignored it`);
+  }
   const names: string[] = [];
   const units: Record<string, string> = {};
-  const labels = labelLine ? labelLine.replace(/^#\s*/, '').split(/\s+/).filter(Boolean) : [];
   for (let c = 0; c < width; c++) {
     const spec = fields[`column.${c + 1}`];
     const [name, unit] = spec ? spec.split('||')[0]!.trim().split(/\s+/) : [];
-    const label = name ?? labels[c] ?? `col${c + 1}`;
+    const label = name ?? usableLabels?.[c] ?? `col${c + 1}`;
     names.push(label.toLowerCase());
     if (unit) units[label.toLowerCase()] = unit;
   }
+  if (fields['column.1'] === undefined) warnings.push('XDI requires Column.1 (the abscissa and its units, e.g. "# Column.1: energy eV"); read column 1 as energy in eV');
+  else if (units[names[0]!] === undefined) warnings.push(`Column.1 ${quote(fields['column.1'])} gives no units (XDI requires them, e.g. "energy eV"); read as eV`);
 
   const columns = new Map(names.map((n, c) => [n, data[c]!] as const));
   const abscissa = names[0]!;
@@ -119,11 +91,11 @@ export function parseXdi(text: string, column?: string): RawSpectrum {
     mu: choice.mu,
     element: fields['element.symbol'] || null,
     edge: fields['element.edge'] || null,
-    energyUnitDeclared: fields['column.1'] !== undefined,
+    energyUnitDeclared: units[abscissa] !== undefined,
     warnings,
     metadata: {
-      xdiVersion: version[1]!,
-      applications: version[2]!.trim(),
+      xdiVersion: header.version,
+      applications: header.applications,
       fields,
       columns: names,
       units,
@@ -131,4 +103,22 @@ export function parseXdi(text: string, column?: string): RawSpectrum {
       comments,
     },
   };
+}
+
+/**
+ * The label line's labels when XDI's rules hold for them (one per data column), else null with a warning; labels
+ * that differ from the Column.N fields are warned about (the fields win).
+ */
+function checkedLabels(labels: string[] | null, fields: Record<string, string>, width: number, warnings: string[]): string[] | null {
+  if (labels === null) return null;
+  if (labels.length !== width) {
+    warnings.push(`the column label line has ${labels.length} labels for ${width} data columns (XDI requires one per column); ignored the labels`);
+    return null;
+  }
+  const differing = labels.flatMap((label, c) => {
+    const named = fields[`column.${c + 1}`]?.split(/\s+/)[0];
+    return named !== undefined && named.toLowerCase() !== label.toLowerCase() ? [`${label} (Column.${c + 1}: ${named})`] : [];
+  });
+  if (differing.length > 0) warnings.push(`column labels differ from the Column.N fields: ${differing.join(', ')}; used the fields`);
+  return labels;
 }
