@@ -5,14 +5,10 @@ import { InputError } from '../errors.ts';
 import type { CatalogReference, ReferenceIndex, ReferenceSet } from '../search/reference-index.ts';
 import { broadenComputed, DEFAULT_BROADENING, normalizeMeasured } from '../spectra/ensemble/index.ts';
 import { preEdge } from '../spectra/normalize.ts';
-import { fitAllCombinations, lincomboFit, type MixtureReference } from '../spectra/mixture/index.ts';
+import { DEFAULT_MAX_COMPONENTS, fitAllCombinations, lincomboFit, MAX_CANDIDATES, MAX_COMPONENTS, type MixtureReference } from '../spectra/mixture/index.ts';
 import { type IdentifiedMatch, type IdentifyOptions, identifyInSet } from './identify.ts';
 import { type InputSpectrum, type SpectrumInput, readInputSpectrum } from './input.ts';
-
-export interface EnergyRange {
-  from: number;
-  to: number;
-}
+import { checkedInteger, checkedRange, type EnergyRange } from './options.ts';
 
 export interface MixtureOptions {
   maxComponents?: number | null;
@@ -84,7 +80,6 @@ export const REFINED_COMBINATIONS = 12;
 export const MIN_COMPONENT_WEIGHT = 0.05;
 /** A fit of other compounds within this BIC difference of the best makes the answer ambiguous. */
 export const AMBIGUOUS_DELTA = 6;
-export const MAX_CANDIDATES = 12;
 export const DEFAULT_MAX_SHIFT = 2;
 export const MAX_SHIFT_LIMIT = 10;
 /** Athena's default LCF range is −20…+30 eV about E0; the near edge of most K edges reaches +50 eV. */
@@ -93,20 +88,6 @@ export const DEFAULT_FITS = 5;
 export const MAX_FITS = 20;
 /** A fit reproduces the input well below this R-factor (Σ residual² / Σ data²); measured XANES LCF is typically < 0.01. */
 export const CONFIDENT_R_FACTOR = 0.02;
-
-function checkedInteger(value: number | null | undefined, fallback: number, min: number, max: number, name: string): number {
-  if (value == null) return fallback;
-  if (!Number.isInteger(value) || value < min || value > max) throw new InputError(`${name} must be a whole number from ${min} to ${max} (got ${value})`, `options.${name}`);
-  return value;
-}
-
-function checkedRange(range: EnergyRange | null | undefined, fallback: EnergyRange): EnergyRange {
-  const r = range ?? fallback;
-  if (!Number.isFinite(r.from) || !Number.isFinite(r.to) || r.to - r.from < 10) {
-    throw new InputError(`range must span at least 10 eV with from < to, relative to E0 (got ${r.from}…${r.to}); e.g. {from: -20, to: 50}`, 'options.range');
-  }
-  return r;
-}
 
 /** The options checked, defaults filled in. */
 function checkedOptions(options: MixtureOptions) {
@@ -119,7 +100,7 @@ function checkedOptions(options: MixtureOptions) {
     throw new InputError(`references: name 1 to ${MAX_CANDIDATES} spectrum ids (got ${references.length}), or leave it out for automatic candidates`, 'options.references');
   }
   return {
-    maxComponents: checkedInteger(options.maxComponents, 3, 1, 5, 'maxComponents'),
+    maxComponents: checkedInteger(options.maxComponents, DEFAULT_MAX_COMPONENTS, 1, MAX_COMPONENTS, 'maxComponents'),
     candidates: checkedInteger(options.candidates, DEFAULT_CANDIDATES, 1, MAX_CANDIDATES, 'candidates'),
     top: checkedInteger(options.top, DEFAULT_FITS, 1, MAX_FITS, 'top'),
     sumToOne: options.sumToOne ?? true,

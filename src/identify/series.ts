@@ -9,7 +9,7 @@ import { decomposeSeriesMatrix } from '../spectra/series/index.ts';
 import { checkBatch } from './batch.ts';
 import { type Identification, type IdentifyOptions, identifyInSet } from './identify.ts';
 import { type InputSpectrum, type SpectrumInput, readInputSpectrum } from './input.ts';
-import type { EnergyRange } from './mixture.ts';
+import { checkedInteger, checkedRange, type EnergyRange } from './options.ts';
 
 export interface SeriesOptions {
   components?: number | null;
@@ -110,21 +110,12 @@ function commonGrid(members: { energies: number[] }[], e0: number, range: Energy
 }
 
 function checkedSeriesOptions(options: SeriesOptions) {
-  const components = options.components ?? null;
-  if (components !== null && (!Number.isInteger(components) || components < 1 || components > MAX_SERIES_COMPONENTS)) {
-    throw new InputError(`components must be a whole number from 1 to ${MAX_SERIES_COMPONENTS} (got ${components}), or left out to let PCA choose`, 'options.components');
-  }
-  const maxComponents = options.maxComponents ?? 6;
-  if (!Number.isInteger(maxComponents) || maxComponents < 1 || maxComponents > MAX_SERIES_COMPONENTS) {
-    throw new InputError(`maxComponents must be a whole number from 1 to ${MAX_SERIES_COMPONENTS} (got ${maxComponents})`, 'options.maxComponents');
-  }
-  const range = options.range ?? DEFAULT_SERIES_RANGE;
-  if (!Number.isFinite(range.from) || !Number.isFinite(range.to) || range.to - range.from < 10) {
-    throw new InputError(`range must span at least 10 eV with from < to, relative to E0 (got ${range.from}…${range.to})`, 'options.range');
-  }
-  const top = options.top ?? 3;
-  if (!Number.isInteger(top) || top < 1 || top > 20) throw new InputError(`top must be a whole number from 1 to 20 (got ${top})`, 'options.top');
-  return { components, maxComponents, range, top };
+  return {
+    components: checkedInteger(options.components, null, 1, MAX_SERIES_COMPONENTS, 'components'),
+    maxComponents: checkedInteger(options.maxComponents, 6, 1, MAX_SERIES_COMPONENTS, 'maxComponents'),
+    range: checkedRange(options.range, DEFAULT_SERIES_RANGE),
+    top: checkedInteger(options.top, 3, 1, 20, 'top'),
+  };
 }
 
 /** decomposeSeries on read spectra and a loaded set (no database): bench:mixtures calls it directly. */

@@ -9,6 +9,12 @@ async function found<T>(load: Promise<T | null>, what: string): Promise<T> {
   return value;
 }
 
+/** `material` and `spectrum` of an answer that names a catalogue spectrum (a match, a mixture's component or candidate). */
+export const catalogueLinks = {
+  material: (c: { materialId: string }, _: unknown, ctx: Context) => found(ctx.loaders.materialById.load(c.materialId), `material ${c.materialId}`),
+  spectrum: (c: { spectrumId: string }, _: unknown, ctx: Context) => found(ctx.loaders.spectrumById.load(c.spectrumId), `spectrum ${c.spectrumId}`),
+};
+
 export const identifyResolvers: {
   Query: Pick<QueryResolvers, 'identifySpectrum' | 'identifySpectra'>;
   Match: MatchResolvers;
@@ -21,10 +27,7 @@ export const identifyResolvers: {
   Identification: {
     edge: (identification) => identification.edge as never,
   },
-  Match: {
-    material: (m, _, ctx: Context) => found(ctx.loaders.materialById.load(m.materialId), `material ${m.materialId}`),
-    spectrum: (m, _, ctx: Context) => found(ctx.loaders.spectrumById.load(m.spectrumId), `spectrum ${m.spectrumId}`),
-  },
+  Match: catalogueLinks,
 };
 
 export type { IdentifiedMatch };

@@ -6,20 +6,10 @@ import type {
   QueryResolvers,
   SeriesDecompositionResolvers,
 } from '../generated/graphql.ts';
-import type { Context } from './context.ts';
+import { catalogueLinks } from './identify.ts';
 
-async function found<T>(load: Promise<T | null>, what: string): Promise<T> {
-  const value = await load;
-  if (!value) throw new Error(`${what} vanished from the catalogue during the request`);
-  return value;
-}
-
-/** material and spectrum of anything that names a catalogue spectrum by id. */
-const catalogueLinks = {
-  material: (c: { materialId: string }, _: unknown, ctx: Context) => found(ctx.loaders.materialById.load(c.materialId), `material ${c.materialId}`),
-  spectrum: (c: { spectrumId: string }, _: unknown, ctx: Context) => found(ctx.loaders.spectrumById.load(c.spectrumId), `spectrum ${c.spectrumId}`),
-  method: (c: { method: string }) => c.method as never,
-};
+/** A catalogue reference's material and spectrum, and its kind as the Method enum. */
+const referenceLinks = { ...catalogueLinks, method: (c: { method: string }) => c.method as never };
 
 export const mixtureResolvers: {
   Query: Pick<QueryResolvers, 'fitMixture' | 'decomposeSeries'>;
@@ -33,7 +23,7 @@ export const mixtureResolvers: {
     decomposeSeries: (_, { inputs, options }, ctx) => ctx.identify.decomposeSeries(inputs, options ?? {}, ctx.signal),
   },
   MixtureAnalysis: { edge: (a) => a.edge as never },
-  MixtureCandidate: catalogueLinks,
-  MixtureComponent: catalogueLinks,
+  MixtureCandidate: referenceLinks,
+  MixtureComponent: referenceLinks,
   SeriesDecomposition: { edge: (d) => d.edge as never },
 };
